@@ -1,0 +1,376 @@
+package repo.core.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import repo.core.io.HfCheckpoint;
+
+/**
+ * Qwen3ForCausalLM (dense), computing what Hugging Face transformers' {@code modeling_qwen3.py} computes.
+ *
+ * <pre>
+ * x = E[ids]                                         no sqrt(h) scaling
+ * for each layer:  x = x + Attn(RMSNorm(x));  x = x + down(silu(gate(m)) * up(m)),  m = RMSNorm(x)
+ * logits = RMSNorm(x) · W_lmᵀ                        W_lm = E when tie_word_embeddings
+ * Attn: q/k RMSNorm per head BEFORE half-split RoPE, GQA (query head i reads kv head i/g), scale D^-0.5
+ * </pre>
+ *
+ * Shapes: B batch, T new tokens, P cached tokens, S = P + T keys, h hidden, H query heads, K kv heads,
+ * g = H/K, D head_dim, I intermediate, V vocab. All maths runs in fp32; with
+ * {@link ModelOptions.Precision#FP16_WEIGHTS} the frozen weights are stored in fp16 and cast up per use.
+ *
+ * <p>Memory: every op's result belongs to its first operand's manager, so callers run each forward
+ * inside an {@code NDScope} (see {@code Generator}); nothing here keeps per-call arrays.
+ */
+public final class Qwen3Model implements AutoCloseable {
+
+    /** Additive mask value for blocked keys: exp(-1e9) is exactly 0 in fp32, and rows stay finite. */
+    private static final float BLOCKED = -1e9f;
+
+    // ---- building blocks ---------------------------------------------------------------------
+
+    /** RMSNorm over the last axis, in fp32: x · (mean(x²) + eps)^-½ · w. */
+    static NDArray rmsNorm(NDArray x, NDArray w, float eps) {
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f); // (..., 1)
+        return x.mul(inv).mul(w);                                                  // (..., n)
+    }
+
+    /** rotate_half: concat(-x[..., D/2:], x[..., :D/2]), the half-split (NeoX) layout. */
+    static NDArray rotateHalf(NDArray x) {
+        long half = x.getShape().get(-1) / 2;
+        NDArray x1 = x.get(new NDIndex("..., :{}", half));
+        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        return NDArrays.concat(new NDList(x2.neg(), x1), -1);
+    }
+
+    /** x' = x·cos + rotate_half(x)·sin; x (B, n, T, D), cos/sin (B, 1, T, D). */
+    static NDArray applyRope(NDArray x, NDArray cos, NDArray sin) {
+        return x.mul(cos).add(rotateHalf(x).mul(sin));
+    }
+
+    /** A bias-free projection y = x·Wᵀ with W (out, in) as stored by Hugging Face. */
+    public static final class Linear {
+        private final String name;
+        private NDArray weight; // (out, in)
+
+        Linear(String name, NDArray weight) {
+            this.name = name;
+            this.weight = weight;
+        }
+
+        /** (..., in) -> (..., out) */
+        public NDArray forward(NDArray x) {
+            return JniUtils.linear((PtNDArray) x, (PtNDArray) computeWeight(weight), null);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public NDArray weight() {
+            return weight;
+        }
+
+        void setWeight(NDArray w) {
+            this.weight = w;
+        }
+    }
+
+    /** fp16-stored frozen weights are cast up per use (the cast detaches, which is right for frozen weights). */
+    private static NDArray computeWeight(NDArray w) {
+        return w.getDataType() == DataType.FLOAT32 ? w : w.toType(DataType.FLOAT32, false);
+    }
+
+    /** Grouped-query self-attention with q_norm/k_norm. */
+    static final class Attention {
+        final Linear q, k, v, o;
+        final NDArray qNorm, kNorm; // (D)
+        final int nHeads, nKv, headDim;
+        final float eps, scale;
+
+        Attention(Qwen3Config c, Linear q, Linear k, Linear v, Linear o, NDArray qNorm, NDArray kNorm) {
+            this.q = q;
+            this.k = k;
+            this.v = v;
+            this.o = o;
+            this.qNorm = qNorm;
+            this.kNorm = kNorm;
+            this.nHeads = c.numAttentionHeads();
+            this.nKv = c.numKeyValueHeads();
+            this.headDim = c.headDim();
+            this.eps = (float) c.rmsNormEps();
+            this.scale = (float) (1.0 / Math.sqrt(headDim));
+        }
+
+        /** x (B, T, h), cos/sin (B, 1, T, D), mask (B, 1, 1, T, S) -> (B, T, h) */
+        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer) {
+            long b = x.getShape().get(0), t = x.getShape().get(1);
+            int g = nHeads / nKv;
+            NDArray qh = heads(q.forward(x), nHeads, b, t, qNorm);           // (B, H, T, D)
+            NDArray kh = heads(k.forward(x), nKv, b, t, kNorm);              // (B, K, T, D)
+            NDArray vh = v.forward(x).reshape(b, t, nKv, headDim).transpose(0, 2, 1, 3); // (B, K, T, D)
+            qh = applyRope(qh, cos, sin);
+            kh = applyRope(kh, cos, sin);
+            if (cache != null) {
+                NDArray[] kv = cache.append(layer, kh, vh);                  // (B, K, S, D) each
+                kh = kv[0];
+                vh = kv[1];
+            }
+            long s = kh.getShape().get(2);
+            // query heads of one kv group are adjacent: (B, H, T, D) -> (B, K, g*T, D), no repeat_kv copy
+            NDArray qg = qh.reshape(b, nKv, (long) g * t, headDim);
+            NDArray scores = qg.matMul(kh.transpose(0, 1, 3, 2)).mul(scale)  // (B, K, g*T, S)
+                    .reshape(b, nKv, g, t, s).add(mask);                     // (B, K, g, T, S)
+            NDArray probs = scores.softmax(-1).reshape(b, nKv, (long) g * t, s);
+            NDArray out = probs.matMul(vh)                                   // (B, K, g*T, D)
+                    .reshape(b, nHeads, t, headDim).transpose(0, 2, 1, 3)    // (B, T, H, D)
+                    .reshape(b, t, (long) nHeads * headDim);                 // (B, T, H*D)
+            return o.forward(out);                                           // (B, T, h)
+        }
+
+        /** (B, T, n*D) -> per-head RMSNorm -> (B, n, T, D) */
+        private NDArray heads(NDArray x, int n, long b, long t, NDArray norm) {
+            return rmsNorm(x.reshape(b, t, n, headDim), computeWeight(norm), eps).transpose(0, 2, 1, 3);
+        }
+    }
+
+    /** SwiGLU feed-forward: down(silu(gate(x)) * up(x)). */
+    static final class Mlp {
+        final Linear gate, up, down;
+
+        Mlp(Linear gate, Linear up, Linear down) {
+            this.gate = gate;
+            this.up = up;
+            this.down = down;
+        }
+
+        /** (B, T, h) -> (B, T, h) */
+        NDArray forward(NDArray x) {
+            NDArray gx = gate.forward(x);                                     // (B, T, I)
+            return down.forward(gx.mul(Activation.sigmoid(gx)).mul(up.forward(x)));
+        }
+    }
+
+    /** Pre-norm residual block. */
+    static final class DecoderLayer {
+        final NDArray inputNorm, postNorm; // (h)
+        final Attention attn;
+        final Mlp mlp;
+        final float eps;
+
+        DecoderLayer(NDArray inputNorm, NDArray postNorm, Attention attn, Mlp mlp, float eps) {
+            this.inputNorm = inputNorm;
+            this.postNorm = postNorm;
+            this.attn = attn;
+            this.mlp = mlp;
+            this.eps = eps;
+        }
+
+        /** (B, T, h) -> (B, T, h) */
+        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer) {
+            x = x.add(attn.forward(rmsNorm(x, computeWeight(inputNorm), eps), cos, sin, mask, cache, layer));
+            return x.add(mlp.forward(rmsNorm(x, computeWeight(postNorm), eps)));
+        }
+    }
+
+    // ---- the model ---------------------------------------------------------------------------
+
+    private final Qwen3Config config;
+    private final ModelOptions options;
+    private final NDManager manager;       // owns every weight
+    private final Map<String, NDArray> weights; // HF name -> array, the single source of truth for saving
+    private final NDArray embed;           // (V, h)
+    private final DecoderLayer[] layers;
+    private final NDArray finalNorm;       // (h)
+    private final NDArray lmHead;          // (V, h); the embedding itself when tied
+    private final NDArray invFreq;         // (D/2) fp32
+
+    private Qwen3Model(Qwen3Config config, ModelOptions options, NDManager manager, Map<String, NDArray> weights) {
+        this.config = config;
+        this.options = options;
+        this.manager = manager;
+        this.weights = weights;
+        float eps = (float) config.rmsNormEps();
+        this.embed = weights.get("model.embed_tokens.weight");
+        this.finalNorm = weights.get("model.norm.weight");
+        this.lmHead = config.tieWordEmbeddings() ? embed : weights.get("lm_head.weight");
+        this.layers = new DecoderLayer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "model.layers." + i + ".";
+            Attention attn = new Attention(config, linear(p + "self_attn.q_proj"), linear(p + "self_attn.k_proj"),
+                    linear(p + "self_attn.v_proj"), linear(p + "self_attn.o_proj"),
+                    weights.get(p + "self_attn.q_norm.weight"), weights.get(p + "self_attn.k_norm.weight"));
+            Mlp mlp = new Mlp(linear(p + "mlp.gate_proj"), linear(p + "mlp.up_proj"), linear(p + "mlp.down_proj"));
+            layers[i] = new DecoderLayer(weights.get(p + "input_layernorm.weight"),
+                    weights.get(p + "post_attention_layernorm.weight"), attn, mlp, eps);
+        }
+        float[] inv = new float[config.headDim() / 2];
+        for (int j = 0; j < inv.length; j++) {
+            inv[j] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * j) / config.headDim()));
+        }
+        this.invFreq = manager.create(inv);
+    }
+
+    private Linear linear(String module) {
+        return new Linear(module, weights.get(module + ".weight"));
+    }
+
+    /** Loads a Hugging Face Qwen3 checkpoint folder (config.json + safetensors, sharded or not). */
+    public static Qwen3Model load(Path dir, ModelOptions options) {
+        HfCheckpoint ckpt = HfCheckpoint.open(dir);
+        NDManager m = Engine.getInstance().newBaseManager(options.device());
+        try {
+            DataType storage = options.precision() == ModelOptions.Precision.FP16_WEIGHTS ? DataType.FLOAT16 : DataType.FLOAT32;
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            for (String name : HfCheckpoint.expectedShapes(ckpt.config()).keySet()) {
+                DataType type = name.endsWith("norm.weight") ? DataType.FLOAT32 : storage; // norms stay fp32
+                w.put(name, ckpt.load(name, m, type));
+            }
+            return new Qwen3Model(ckpt.config(), options, m, w);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds a model from named weights (HF names, shapes as in {@link HfCheckpoint#expectedShapes}).
+     * The arrays are attached to the model's manager, which then owns them.
+     */
+    public static Qwen3Model fromWeights(Qwen3Config config, Map<String, NDArray> weights, ModelOptions options) {
+        Map<String, Shape> missing = new LinkedHashMap<>();
+        HfCheckpoint.expectedShapes(config).forEach((name, shape) -> {
+            NDArray a = weights.get(name);
+            if (a == null || !a.getShape().equals(new Shape(shape))) {
+                missing.put(name, new Shape(shape));
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("weights missing or of the wrong shape (name=expected shape): " + missing);
+        }
+        NDManager m = Engine.getInstance().newBaseManager(options.device());
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        HfCheckpoint.expectedShapes(config).keySet().forEach(name -> {
+            NDArray a = weights.get(name);
+            a.attach(m);
+            w.put(name, a);
+        });
+        return new Qwen3Model(config, options, m, w);
+    }
+
+    public Qwen3Config config() {
+        return config;
+    }
+
+    public ModelOptions options() {
+        return options;
+    }
+
+    /** The manager that owns the weights (use it as the parent of caches and adapters). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Every weight by its Hugging Face name (the LM head appears only when untied). */
+    public Map<String, NDArray> weights() {
+        return java.util.Collections.unmodifiableMap(weights);
+    }
+
+    /** Every projection of every layer, for adapters: name such as {@code model.layers.0.self_attn.q_proj}. */
+    public Map<String, Linear> linears() {
+        Map<String, Linear> out = new LinkedHashMap<>();
+        for (DecoderLayer l : layers) {
+            for (Linear lin : new Linear[] {l.attn.q, l.attn.k, l.attn.v, l.attn.o, l.mlp.gate, l.mlp.up, l.mlp.down}) {
+                out.put(lin.name(), lin);
+            }
+        }
+        return out;
+    }
+
+    // ---- forward -----------------------------------------------------------------------------
+
+    /**
+     * Final hidden states (post final norm).
+     *
+     * @param ids (B, T) int64 token ids
+     * @param attentionMask (B, P+T) 1 = real token, 0 = padding; null means all ones
+     * @param cache KV cache holding P tokens (appended to), or null for a full forward (training)
+     * @return (B, T, h)
+     */
+    public NDArray hidden(NDArray ids, NDArray attentionMask, KvCache cache) {
+        long b = ids.getShape().get(0), t = ids.getShape().get(1);
+        int past = cache == null ? 0 : cache.length();
+        NDArray x = computeWeight(embed.get(new NDIndex("{}", ids.flatten()))).reshape(b, t, config.hiddenSize()); // (B, T, h)
+        NDArray pos = positions(ids, attentionMask, past);                  // (B, T) fp32
+        NDArray freqs = pos.expandDims(-1).mul(invFreq);                   // (B, T, D/2)
+        NDArray emb = NDArrays.concat(new NDList(freqs, freqs), -1).expandDims(1); // (B, 1, T, D)
+        NDArray cos = emb.cos(), sin = emb.sin();
+        NDArray mask = additiveMask(ids, attentionMask, past);             // (B, 1, 1, T, S)
+        for (int i = 0; i < layers.length; i++) {
+            x = layers[i].forward(x, cos, sin, mask, cache, i);
+        }
+        if (cache != null) {
+            cache.advance((int) t);
+        }
+        return rmsNorm(x, computeWeight(finalNorm), (float) config.rmsNormEps());
+    }
+
+    /** (B, T, h) -> (B, T, V) */
+    public NDArray logits(NDArray hidden) {
+        return JniUtils.linear((PtNDArray) hidden, (PtNDArray) computeWeight(lmHead), null);
+    }
+
+    /** Logits for every position: (B, T) ids -> (B, T, V). See {@link #hidden}. */
+    public NDArray forward(NDArray ids, NDArray attentionMask, KvCache cache) {
+        return logits(hidden(ids, attentionMask, cache));
+    }
+
+    /**
+     * Position ids as transformers' generate derives them for left padding: cumsum(mask) - 1, with 1 at
+     * padded slots; without a mask, P..P+T-1. Returns (B, T) fp32.
+     */
+    private NDArray positions(NDArray ids, NDArray attentionMask, int past) {
+        long b = ids.getShape().get(0), t = ids.getShape().get(1);
+        if (attentionMask == null) {
+            return ids.getManager().arange(past, past + (int) t, 1, DataType.FLOAT32).expandDims(0).repeat(0, b);
+        }
+        NDArray m = attentionMask.toType(DataType.INT64, false);
+        NDArray pos = m.cumSum(1).sub(1);                                   // (B, S)
+        pos = NDArrays.where(m.eq(0), pos.onesLike(), pos);
+        long s = m.getShape().get(1);
+        return pos.get(new NDIndex(":, {}:", s - t)).toType(DataType.FLOAT32, false);
+    }
+
+    /** 0 where query i (at absolute position P+i) may see key j, BLOCKED elsewhere: (B, 1, 1, T, S). */
+    private NDArray additiveMask(NDArray ids, NDArray attentionMask, int past) {
+        NDManager m = ids.getManager();
+        long b = ids.getShape().get(0), t = ids.getShape().get(1), s = past + t;
+        if (attentionMask != null && attentionMask.getShape().get(1) != s) {
+            throw new IllegalArgumentException("attention mask covers " + attentionMask.getShape().get(1)
+                    + " positions but the cache holds " + past + " and the input adds " + t);
+        }
+        NDArray qi = m.arange(past, (int) s, 1, DataType.INT64).expandDims(1); // (T, 1)
+        NDArray kj = m.arange(0, (int) s, 1, DataType.INT64).expandDims(0);    // (1, S)
+        NDArray blocked = kj.gt(qi).expandDims(0);                               // (1, T, S)
+        if (attentionMask != null) {
+            blocked = blocked.logicalOr(attentionMask.eq(0).expandDims(1));    // (B, T, S)
+        }
+        return blocked.toType(DataType.FLOAT32, false).mul(BLOCKED).reshape(blocked.getShape().get(0), 1, 1, t, s);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
