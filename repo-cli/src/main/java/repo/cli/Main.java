@@ -1,9 +1,45 @@
 package repo.cli;
 
-/** Entry point of `java -jar repo.jar`; the commands arrive with the foundation work. */
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar repo.jar <command>}: a thin layer that maps flags to library calls.
+ * Exit codes: 0 success, 2 usage error, 1 failure (one-line reason on stderr).
+ */
+@Command(name = "repo", mixinStandardHelpOptions = true, version = "repo 0.1.0",
+        description = "Reward-Enhanced Policy Optimization (REPO) for Qwen3 on the JVM.",
+        subcommands = {InitModelCommand.class, GenerateCommand.class, LogitsCommand.class, ChatFormatCommand.class,
+                TokenizeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
     public static void main(String[] args) {
-        System.err.println("repo: no commands yet");
-        System.exit(1);
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        System.setProperty("ai.djl.offline", "true"); // nothing is ever downloaded at run time
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    cmd.getErr().println("repo " + cmd.getCommandName() + ": " + msg.lines().findFirst().orElse(msg));
+                    if (System.getenv("REPO_DEBUG") != null) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                });
     }
 }

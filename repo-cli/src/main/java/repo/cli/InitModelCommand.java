@@ -1,0 +1,56 @@
+package repo.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import repo.core.io.SafetensorsWriter;
+import repo.core.model.ModelInit;
+import repo.core.model.Qwen3Config;
+
+@Command(name = "init-model", mixinStandardHelpOptions = true,
+        description = "Write a randomly initialised Qwen3 checkpoint in Hugging Face format (config.json, model.safetensors, "
+                + "generation_config.json, tokenizer files).")
+final class InitModelCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "tiny",
+            description = "tiny, qwen3-0.6b, qwen3-1.7b, qwen3-4b, qwen3-8b, qwen3-14b, qwen3-32b (default: ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--seed", defaultValue = "0", description = "RNG seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (must not exist or be empty)")
+    Path out;
+
+    @Option(names = "--dtype", defaultValue = "F32", description = "storage dtype: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    SafetensorsWriter.Storage dtype;
+
+    @Option(names = "--vocab-size") Integer vocab;
+    @Option(names = "--hidden-size") Integer hidden;
+    @Option(names = "--intermediate-size") Integer intermediate;
+    @Option(names = "--num-hidden-layers") Integer layers;
+    @Option(names = "--num-attention-heads") Integer heads;
+    @Option(names = "--num-key-value-heads") Integer kvHeads;
+    @Option(names = "--head-dim") Integer headDim;
+
+    @Option(names = "--tie-word-embeddings", arity = "1", paramLabel = "BOOL", description = "override the preset's tying")
+    Boolean tie;
+
+    @Option(names = "--init-std", defaultValue = "0.02", description = "std of the normal init (default: ${DEFAULT-VALUE})")
+    double std;
+
+    @Option(names = "--perturb-norms", description = "norm weights ~ 1 + N(0, 0.1) instead of ones (for reference tests)")
+    boolean perturbNorms;
+
+    @Override
+    public Integer call() throws Exception {
+        Qwen3Config c = Qwen3Config.Preset.parse(preset).config()
+                .withShape(vocab, hidden, intermediate, layers, heads, kvHeads, headDim);
+        if (tie != null) {
+            c = c.withTieWordEmbeddings(tie);
+        }
+        ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype);
+        System.out.printf("wrote %s (%,d parameters, %s) to %s%n", c, c.parameterCount(), dtype, out);
+        return 0;
+    }
+}

@@ -1,0 +1,22 @@
+package repo.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import repo.core.model.ModelOptions;
+
+/** --model, --device, --precision, shared by every command that loads a checkpoint. */
+final class ModelOptionsMixin {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face Qwen3 checkpoint folder")
+    Path model;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--precision", defaultValue = "FP32", paramLabel = "P",
+            description = "weight storage: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); maths is fp32 either way")
+    ModelOptions.Precision precision;
+
+    ModelOptions options() {
+        return new ModelOptions(ModelOptions.parseDevice(device), precision);
+    }
+}
