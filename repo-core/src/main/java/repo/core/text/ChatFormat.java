@@ -54,8 +54,8 @@ import repo.core.text.Message.Role;
  */
 public final class ChatFormat {
 
-    static final String IM_START = "<|im_start|>";
-    static final String IM_END = "<|im_end|>";
+    private static final String IM_START = "<|im_start|>";
+    private static final String IM_END = "<|im_end|>";
     private static final String THINK = "<think>";
     private static final String END_THINK = "</think>";
     private static final String TOOL_RESPONSE = "<tool_response>";
