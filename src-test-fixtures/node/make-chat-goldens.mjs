@@ -162,8 +162,16 @@ const cases = [
     add_generation_prompt: false,
   },
   {
-    // @huggingface/jinja trims all whitespace where the template says lstrip('\n') / strip('\n')
+    // The template trims with lstrip('\n') / rstrip('\n') / strip('\n'). Python's Jinja2 (transformers, vLLM)
+    // strips only newlines; @huggingface/jinja 0.5.11 ignores the argument and trims all whitespace. The model
+    // is served by the Python renderer, so this case's golden is derived by hand with Python semantics
+    // (see python_expected), and the script checks that @huggingface/jinja still disagrees.
     name: "whitespace-around-think-tags",
+    python_expected:
+      "<|im_start|>user\nq1<|im_end|>\n" +
+      "<|im_start|>assistant\n \u3000 answer after spaces  <|im_end|>\n" + // history turn: content after </think>, lstrip('\n')
+      "<|im_start|>user\nq2<|im_end|>\n" +
+      "<|im_start|>assistant\n<think>\n\u00a0 final reasoning \t\n</think>\n\n\r\n\t final answer<|im_end|>\n",
     messages: [
       user("q1"),
       assistant("<think> \t spaced reasoning \r\n</think>\n \u3000 answer after spaces  "),
@@ -220,8 +228,15 @@ const names = new Set();
 for (const c of cases) {
   if (names.has(c.name)) throw new Error(`duplicate case name ${c.name}`);
   names.add(c.name);
-  const text = template.render({ ...specialTokens, ...c });
+  const { python_expected, ...input } = c;
+  let text = template.render({ ...specialTokens, ...input });
+  if (python_expected !== undefined) {
+    if (text === python_expected) throw new Error(`${c.name}: @huggingface/jinja now agrees with Python; drop python_expected`);
+    text = python_expected;
+  }
   writeFileSync(new URL(`${c.name}.txt`, outDir), text, "utf8");
 }
-writeFileSync(new URL("cases.json", outDir), JSON.stringify(cases, null, 2) + "\n", "utf8");
+const recorded = cases.map(({ python_expected, ...c }) =>
+  python_expected === undefined ? c : { ...c, expected_from: "hand-derived with Python str.strip('\\n') semantics" });
+writeFileSync(new URL("cases.json", outDir), JSON.stringify(recorded, null, 2) + "\n", "utf8");
 console.log(`make-chat-goldens: wrote ${cases.length} cases to ${outDir.pathname}`);
