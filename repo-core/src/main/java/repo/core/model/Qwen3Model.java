@@ -89,7 +89,7 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** fp16-stored frozen weights are cast up per use (the cast detaches, which is right for frozen weights). */
     private static NDArray computeWeight(NDArray w) {
-        return w.getDataType() == DataType.FLOAT32 ? w : w.toType(DataType.FLOAT32, false);
+        return w.getDataType() == DataType.FLOAT16 ? w.toType(DataType.FLOAT32, false) : w;
     }
 
     /** Grouped-query self-attention with q_norm/k_norm. */
@@ -194,7 +194,8 @@ public final class Qwen3Model implements AutoCloseable {
     private final DecoderLayer[] layers;
     private final NDArray finalNorm;       // (h)
     private final NDArray lmHead;          // (V, h); the embedding itself when tied
-    private final NDArray invFreq;         // (D/2) fp32
+    private final NDArray invFreq;         // (D/2) in the compute dtype
+    private final DataType ctype;          // compute dtype: fp32, or fp64 for gradient checks
 
     private Qwen3Model(Qwen3Config config, ModelOptions options, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
@@ -219,7 +220,9 @@ public final class Qwen3Model implements AutoCloseable {
         for (int j = 0; j < inv.length; j++) {
             inv[j] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * j) / config.headDim()));
         }
-        this.invFreq = manager.create(inv);
+        this.ctype = options.precision().computeType();
+        NDArray f = manager.create(inv);
+        this.invFreq = ctype == DataType.FLOAT32 ? f : f.toType(ctype, false);
     }
 
     private Linear linear(String module) {
@@ -231,11 +234,18 @@ public final class Qwen3Model implements AutoCloseable {
         HfCheckpoint ckpt = HfCheckpoint.open(dir);
         NDManager m = Engine.getInstance().newBaseManager(options.device());
         try {
-            DataType storage = options.precision() == ModelOptions.Precision.FP16_WEIGHTS ? DataType.FLOAT16 : DataType.FLOAT32;
+            ModelOptions.Precision p = options.precision();
             Map<String, NDArray> w = new LinkedHashMap<>();
             for (String name : HfCheckpoint.expectedShapes(ckpt.config()).keySet()) {
-                DataType type = name.endsWith("norm.weight") ? DataType.FLOAT32 : storage; // norms stay fp32
-                w.put(name, ckpt.load(name, m, type));
+                // norms are tiny and stay in the compute dtype; fp64 is made from an fp32 load
+                DataType type = name.endsWith("norm.weight") || p == ModelOptions.Precision.FP64 ? DataType.FLOAT32 : p.storageType();
+                NDArray a = ckpt.load(name, m, type);
+                if (a.getDataType() != p.computeType() && type == DataType.FLOAT32) {
+                    NDArray wide = a.toType(p.computeType(), false);
+                    a.close();
+                    a = wide;
+                }
+                w.put(name, a);
             }
             return new Qwen3Model(ckpt.config(), options, m, w);
         } catch (RuntimeException e) {
@@ -338,18 +348,18 @@ public final class Qwen3Model implements AutoCloseable {
 
     /**
      * Position ids as transformers' generate derives them for left padding: cumsum(mask) - 1, with 1 at
-     * padded slots; without a mask, P..P+T-1. Returns (B, T) fp32.
+     * padded slots; without a mask, P..P+T-1. Returns (B, T) in the compute dtype.
      */
     private NDArray positions(NDArray ids, NDArray attentionMask, int past) {
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
         if (attentionMask == null) {
-            return ids.getManager().arange(past, past + (int) t, 1, DataType.FLOAT32).expandDims(0).repeat(0, b);
+            return ids.getManager().arange(past, past + (int) t, 1, DataType.FLOAT32).toType(ctype, false).expandDims(0).repeat(0, b);
         }
         NDArray m = attentionMask.toType(DataType.INT64, false);
         NDArray pos = m.cumSum(1).sub(1);                                   // (B, S)
         pos = NDArrays.where(m.eq(0), pos.onesLike(), pos);
         long s = m.getShape().get(1);
-        return pos.get(new NDIndex(":, {}:", s - t)).toType(DataType.FLOAT32, false);
+        return pos.get(new NDIndex(":, {}:", s - t)).toType(ctype, false);
     }
 
     /** 0 where query i (at absolute position P+i) may see key j, BLOCKED elsewhere: (B, 1, 1, T, S). */
@@ -366,7 +376,7 @@ public final class Qwen3Model implements AutoCloseable {
         if (attentionMask != null) {
             blocked = blocked.logicalOr(attentionMask.eq(0).expandDims(1));    // (B, T, S)
         }
-        return blocked.toType(DataType.FLOAT32, false).mul(BLOCKED).reshape(blocked.getShape().get(0), 1, 1, t, s);
+        return blocked.toType(ctype, false).mul(BLOCKED).reshape(blocked.getShape().get(0), 1, 1, t, s);
     }
 
     @Override
