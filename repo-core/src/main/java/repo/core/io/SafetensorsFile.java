@@ -232,14 +232,19 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             return;
         }
-        boolean bf16 = dtype == SafetensorsDtype.BF16;
         ShortBuffer in = src.asShortBuffer();
         short[] s = new short[BLOCK];
         while (in.hasRemaining()) {
             int len = Math.min(BLOCK, in.remaining());
             in.get(s, 0, len);
-            for (int i = 0; i < len; i++) {
-                block[i] = bf16 ? Bf16.toFloat(s[i]) : Half.toFloat(s[i]);
+            if (dtype == SafetensorsDtype.BF16) {
+                for (int i = 0; i < len; i++) {
+                    block[i] = Bf16.toFloat(s[i]);
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    block[i] = Half.toFloat(s[i]);
+                }
             }
             dst.put(block, 0, len);
         }

@@ -213,15 +213,17 @@ public final class SafetensorsWriter {
 
     private static void writeBf16(FloatBuffer in, FileChannel out) throws IOException {
         float[] f = new float[BLOCK];
-        ByteBuffer buf = ByteBuffer.allocate(BLOCK * 2).order(ByteOrder.LITTLE_ENDIAN);
+        short[] s = new short[BLOCK];
+        ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK * 2).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
             int len = Math.min(BLOCK, in.remaining());
             in.get(f, 0, len);
-            buf.clear();
             for (int i = 0; i < len; i++) {
-                buf.putShort(Bf16.fromFloat(f[i]));
+                s[i] = Bf16.fromFloat(f[i]);
             }
-            writeFully(out, buf.flip());
+            buf.clear();
+            buf.asShortBuffer().put(s, 0, len);
+            writeFully(out, buf.limit(len * 2));
         }
     }
 
