@@ -1,0 +1,32 @@
+package repo.core.io;
+
+import java.nio.file.Path;
+
+/**
+ * A safetensors file or a Hugging Face checkpoint folder that cannot be read as it stands.
+ *
+ * <p>The message always names the file, the tensor when one is involved, what is wrong, and what would be right.
+ */
+public final class SafetensorsException extends RuntimeException {
+
+    public SafetensorsException(String message) {
+        super(message);
+    }
+
+    public SafetensorsException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** An error about {@code file}, and about {@code tensor} when it is not null. */
+    static SafetensorsException of(Path file, String tensor, String problem) {
+        return new SafetensorsException(prefix(file, tensor) + problem);
+    }
+
+    static SafetensorsException of(Path file, String tensor, String problem, Throwable cause) {
+        return new SafetensorsException(prefix(file, tensor) + problem, cause);
+    }
+
+    private static String prefix(Path file, String tensor) {
+        return file + ": " + (tensor == null ? "" : "tensor '" + tensor + "': ");
+    }
+}
