@@ -90,7 +90,7 @@ public final class Generator {
         if (p.greedy()) {
             ids = logits.argMax(-1).expandDims(-1);                                  // (B, 1)
         } else {
-            long v = logits.getShape().get(-1);
+            long v = logits.getShape().getLastDimension();
             NDArray z = logits.div(p.temperature());
             NDArray sortedZ, order;                                                  // (B, C) descending
             if (p.topK() > 0 && p.topK() < v) {
@@ -110,7 +110,7 @@ public final class Generator {
                 u[i] = (float) rng.nextDouble();
             }
             NDArray target = logits.getManager().create(u, new Shape(u.length, 1)).mul(cdf.get(":, -1:")); // (B, 1)
-            NDArray rank = cdf.lte(target).sum(new int[] {-1}, true).minimum(cdf.getShape().get(-1) - 1); // (B, 1)
+            NDArray rank = cdf.lte(target).sum(new int[] {-1}, true).minimum(cdf.getShape().getLastDimension() - 1); // (B, 1)
             ids = order.gather(rank.toType(DataType.INT64, false), -1);            // (B, 1)
         }
         NDArray lp = logp.gather(ids, -1).squeeze(-1);                              // (B)

@@ -48,7 +48,7 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** rotate_half: concat(-x[..., D/2:], x[..., :D/2]), the half-split (NeoX) layout. */
     static NDArray rotateHalf(NDArray x) {
-        long half = x.getShape().get(-1) / 2;
+        long half = x.getShape().getLastDimension() / 2;
         NDArray x1 = x.get(new NDIndex("..., :{}", half));
         NDArray x2 = x.get(new NDIndex("..., {}:", half));
         return NDArrays.concat(new NDList(x2.neg(), x1), -1);
@@ -231,9 +231,8 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** Loads a Hugging Face Qwen3 checkpoint folder (config.json + safetensors, sharded or not). */
     public static Qwen3Model load(Path dir, ModelOptions options) {
-        HfCheckpoint ckpt = HfCheckpoint.open(dir);
         NDManager m = Engine.getInstance().newBaseManager(options.device());
-        try {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
             ModelOptions.Precision p = options.precision();
             Map<String, NDArray> w = new LinkedHashMap<>();
             for (String name : HfCheckpoint.expectedShapes(ckpt.config()).keySet()) {
