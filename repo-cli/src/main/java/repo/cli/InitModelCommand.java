@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import repo.core.io.HfCheckpoint;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
@@ -39,6 +40,9 @@ final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--init-std", defaultValue = "0.02", description = "std of the normal init (default: ${DEFAULT-VALUE})")
     double std;
 
+    @Option(names = "--overwrite", description = "replace an existing checkpoint folder at --out (one holding config.json)")
+    boolean overwrite;
+
     @Option(names = "--perturb-norms", description = "norm weights ~ 1 + N(0, 0.1) instead of ones (for reference tests)")
     boolean perturbNorms;
 
@@ -48,6 +52,9 @@ final class InitModelCommand implements Callable<Integer> {
                 .withShape(vocab, hidden, intermediate, layers, heads, kvHeads, headDim);
         if (tie != null) {
             c = c.withTieWordEmbeddings(tie);
+        }
+        if (overwrite) {
+            HfCheckpoint.deleteCheckpointFolder(out);
         }
         ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype);
         System.out.printf("wrote %s (%,d parameters, %s) to %s%n", c, c.parameterCount(), dtype, out);

@@ -35,6 +35,9 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    if (e instanceof java.nio.file.FileSystemException) {
+                        msg = e.getClass().getSimpleName() + ": " + msg; // its message is only the path
+                    }
                     cmd.getErr().println("repo " + cmd.getCommandName() + ": " + msg.lines().findFirst().orElse(msg));
                     if (System.getenv("REPO_DEBUG") != null) {
                         e.printStackTrace(cmd.getErr());

@@ -296,6 +296,7 @@ public final class HfCheckpoint implements AutoCloseable {
         checkExtraFiles(extraFiles);
         Path target = dir.toAbsolutePath();
         checkWritable(target);
+        Files.createDirectories(target.getParent());
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
         try {
             config.withDtype(storage.torchName()).writeHfJson(tmp.resolve(CONFIG));
@@ -418,6 +419,25 @@ public final class HfCheckpoint implements AutoCloseable {
             }
         } catch (IOException suppressed) {
             primary.addSuppressed(suppressed);
+        }
+    }
+
+    /**
+     * Deletes a checkpoint folder so it can be written again; refuses a folder that has no config.json, so a
+     * mistyped path never deletes unrelated files. A missing folder is fine.
+     */
+    public static void deleteCheckpointFolder(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+            throw new IllegalArgumentException(dir + " exists but holds no " + CONFIG
+                    + "; refusing to delete a folder that is not a checkpoint");
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 }
