@@ -1,0 +1,92 @@
+package repo.trainer.common;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import repo.trainer.data.DataOrder;
+
+/**
+ * The {@code trainer_state.json} of a checkpoint: where the run stands and how it was configured.
+ *
+ * <p>The data order is a pure function of {@code seed} and the epoch (see {@link DataOrder}), so the seed plus
+ * {@code (epoch, dataIndex)} is the whole random state of the data pipeline; {@code samplingSeed} is the seed a
+ * method derives its own generators from (PPO/GRPO rollouts), stored so a resumed run reseeds the same way.
+ *
+ * @param step the optimizer steps done
+ * @param epoch the epoch of the next example, from 0
+ * @param dataIndex the index, within that epoch's order, of the next example
+ * @param seed the data-order seed
+ * @param samplingSeed the seed of any other random draws of the method
+ * @param config the run's configuration as JSON (never {@code null}; {@code NullNode} if there is none)
+ */
+public record TrainerState(int step, int epoch, int dataIndex, long seed, long samplingSeed, JsonNode config) {
+
+    /** The file name inside a checkpoint. */
+    public static final String FILE = "trainer_state.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Checks the counters and copies the config. */
+    public TrainerState {
+        if (step < 0 || epoch < 0 || dataIndex < 0) {
+            throw new IllegalArgumentException("step " + step + ", epoch " + epoch + ", dataIndex " + dataIndex
+                    + ": expected all >= 0");
+        }
+        config = config == null ? NullNode.getInstance() : config.deepCopy();
+    }
+
+    /** The data position to resume from. */
+    public DataOrder.Position position() {
+        return new DataOrder.Position(epoch, dataIndex);
+    }
+
+    /** Writes {@link #FILE} into {@code dir}. */
+    public void write(Path dir) throws IOException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("step", step);
+        node.put("epoch", epoch);
+        node.put("data_index", dataIndex);
+        node.put("seed", seed);
+        node.put("sampling_seed", samplingSeed);
+        node.set("config", config);
+        Files.write(dir.resolve(FILE), JSON.writeValueAsBytes(node));
+    }
+
+    /**
+     * Reads {@link #FILE} from a checkpoint folder.
+     *
+     * @throws IllegalArgumentException if a field is missing or of the wrong type
+     */
+    public static TrainerState read(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        JsonNode node = JSON.readTree(file.toFile());
+        try {
+            return new TrainerState(integer(node, "step"), integer(node, "epoch"), integer(node, "data_index"),
+                    longValue(node, "seed"), longValue(node, "sampling_seed"),
+                    node.has("config") ? node.get("config") : NullNode.getInstance());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw new IllegalArgumentException("\"" + field + "\" is " + value + ": expected an integer");
+        }
+        return value.intValue();
+    }
+
+    private static long longValue(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new IllegalArgumentException("\"" + field + "\" is " + value + ": expected an integer");
+        }
+        return value.longValue();
+    }
+}
