@@ -192,6 +192,13 @@ public final class AdamW implements AutoCloseable {
         JniUtils.zeroGrad((PtNDArray) p);
     }
 
+    /** Zeroes every parameter's gradient without updating (a skipped step). */
+    public void zeroGrad() {
+        for (NDArray p : params) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
     /** The step counter and the moment arrays (see {@link State}). */
     public State state() {
         Map<String, NDArray> tensors = new LinkedHashMap<>();

@@ -131,6 +131,35 @@ public final class Checkpoints {
         return new Checkpoint(step, target);
     }
 
+    /**
+     * Writes a folder that is not a step checkpoint (such as a run's {@code final/}) the same safe way: into a
+     * temporary sibling first, then renamed into place; an existing folder is replaced only once the new one is
+     * complete.
+     */
+    public static void replaceFolder(Path target, Writer writer) throws IOException {
+        Path parent = Files.createDirectories(target.toAbsolutePath().getParent());
+        Path tmp = parent.resolve(TMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        try {
+            writer.write(tmp);
+            syncTree(tmp);
+            Path old = parent.resolve(TMP_PREFIX + target.getFileName() + "-old-" + UUID.randomUUID());
+            if (Files.exists(target)) {
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            fsync(parent, true);
+            deleteTree(old);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException | UncheckedIOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /** Removes the oldest complete checkpoints beyond {@code keepLast}. */
     private void prune(Path root) throws IOException {
         List<Checkpoint> all = list(root.getParent());

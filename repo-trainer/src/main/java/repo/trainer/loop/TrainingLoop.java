@@ -1,0 +1,168 @@
+package repo.trainer.loop;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import repo.trainer.common.AdamW;
+import repo.trainer.common.Checkpoints;
+import repo.trainer.common.GradClip;
+import repo.trainer.common.LrSchedule;
+import repo.trainer.common.MetricsLog;
+import repo.trainer.common.Progress;
+import repo.trainer.common.TrainerState;
+import repo.trainer.config.TrainConfig;
+import repo.trainer.data.DataOrder;
+import repo.trainer.data.MicroBatches;
+
+/**
+ * The supervised training loop shared by SFT, RM and DPO: seeded data order, token-budget micro-batches
+ * with gradient accumulation, global-norm clipping, AdamW with a warm-up schedule, metrics.jsonl, a
+ * progress bar, atomic checkpoints, and resume that reproduces an uninterrupted run.
+ */
+public final class TrainingLoop<E> {
+    /** Trainable state inside a checkpoint and in the final folder. */
+    public static final String TRAINABLE = "trainable";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String FINAL = "final";
+
+    private final TrainConfig config;
+    private final Objective<E> objective;
+    private final List<E> train;
+    private final String name;
+
+    public TrainingLoop(TrainConfig config, Objective<E> objective, List<E> train, String name) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(name + ": no training examples");
+        }
+        this.config = config;
+        this.objective = objective;
+        this.train = train;
+        this.name = name;
+    }
+
+    /** The result of a run: the last step's metrics and where the final trainable state is. */
+    public record Result(int steps, MetricsLog.Entry last, Path finalDir) {
+    }
+
+    /**
+     * Runs to {@code train.max_steps}. With {@code resume} the newest complete checkpoint in the run folder
+     * is continued; without it the run folder must not hold checkpoints yet.
+     */
+    public Result run(boolean resume) throws IOException {
+        Path runDir = config.output();
+        Files.createDirectories(runDir);
+        TrainConfig.LoopSection loop = config.train();
+        Optional<Checkpoints.Checkpoint> from = resume ? Checkpoints.resume(runDir) : Optional.empty();
+        if (!resume && !Checkpoints.list(runDir).isEmpty()) {
+            throw new IllegalStateException(runDir + " already holds checkpoints; pass --resume to continue that run "
+                    + "or choose another output folder");
+        }
+        LrSchedule schedule = config.optim().schedule(loop.maxSteps());
+        Checkpoints checkpoints = new Checkpoints(loop.keepLast());
+        DataOrder order = new DataOrder(train.size(), config.seed(), true);
+        try (AdamW adam = new AdamW(objective.parameters(), adamConfig())) {
+            int start = 0;
+            DataOrder.Position position = DataOrder.Position.start();
+            MetricsLog metrics;
+            if (from.isPresent()) {
+                Path dir = from.get().dir();
+                objective.load(dir.resolve(TRAINABLE));
+                adam.load(dir.resolve(OPTIMIZER));
+                TrainerState state = TrainerState.read(dir);
+                start = state.step();
+                position = state.position();
+                metrics = MetricsLog.resume(runDir.resolve("metrics.jsonl"), start);
+            } else {
+                metrics = MetricsLog.create(runDir.resolve("metrics.jsonl"));
+            }
+            DataOrder.Cursor cursor = order.cursor(position);
+            MetricsLog.Entry last = null;
+            try (metrics; Progress progress = Progress.start(name, loop.maxSteps(), start, progressOptions())) {
+                for (int step = start + 1; step <= loop.maxSteps(); step++) {
+                    last = step(step, cursor, adam, schedule.lr(step));
+                    metrics.append(last);
+                    progress.update(step, String.format(Locale.ROOT, "loss %.4f", last.loss()));
+                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps()) {
+                        save(checkpoints, runDir, step, cursor.position(), adam);
+                    }
+                }
+            }
+            Path finalDir = runDir.resolve(FINAL);
+            Checkpoints.replaceFolder(finalDir, objective::save);
+            return new Result(loop.maxSteps(), last, finalDir);
+        }
+    }
+
+    /** One optimiser step: 1. batch, 2. micro-batches, 3. forward/backward, 4. clip and update, 5. metrics. */
+    private MetricsLog.Entry step(int step, DataOrder.Cursor cursor, AdamW adam, double lr) {
+        long t0 = System.nanoTime();
+        // 1. the next batch_size examples in the seeded order (wrapping into the next epoch)
+        List<E> batch = new ArrayList<>();
+        for (int i = 0; i < config.train().batchSize(); i++) {
+            batch.add(train.get(cursor.next()));
+        }
+        // 2. micro-batches of at most micro_batch_tokens padded tokens; gradients accumulate over them
+        List<List<E>> micros = MicroBatches.split(batch, objective::length, config.train().microBatchTokens());
+        double normalizer = objective.normalizer(batch);
+        // dropout masks come from torch's generator: reseed per step so a resumed run draws the same masks
+        Engine.getInstance().setRandomSeed((int) (config.seed() * 1_000_003L + step));
+        // 3. forward and backward, micro-batch by micro-batch
+        double loss = 0;
+        long tokens = 0;
+        Map<String, Double> extra = new LinkedHashMap<>();
+        for (List<E> micro : micros) {
+            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                Objective.Part part = objective.loss(micro, normalizer);
+                loss += part.loss().getFloat();
+                tokens += part.tokens();
+                part.metrics().forEach((k, v) -> extra.merge(k, v, Double::sum));
+                gc.backward(part.loss());
+            }
+        }
+        // 4. clip by global norm, then AdamW at this step's learning rate
+        List<NDArray> params = objective.parameters();
+        double gradNorm = GradClip.clipGlobalNorm(params, config.optim().maxGradNorm());
+        if (Double.isFinite(gradNorm)) {
+            adam.step(lr);
+        } else {
+            adam.zeroGrad(); // a non-finite gradient skips the update; it shows as grad_norm NaN/inf in metrics
+        }
+        // 5. metrics of this step
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (step % config.train().logEvery() == 0) {
+            extra.putAll(objective.evaluate());
+        }
+        return new MetricsLog.Entry(step, loss, lr, gradNorm, tokens / seconds, extra);
+    }
+
+    private void save(Checkpoints checkpoints, Path runDir, int step, DataOrder.Position position, AdamW adam)
+            throws IOException {
+        checkpoints.save(runDir, step, dir -> {
+            Path trainable = dir.resolve(TRAINABLE);
+            Files.createDirectories(trainable);
+            objective.save(trainable);
+            adam.save(dir.resolve(OPTIMIZER));
+            new TrainerState(step, position.epoch(), position.index(), config.seed(), config.seed(), config.toJson())
+                    .write(dir);
+        });
+    }
+
+    private AdamW.Config adamConfig() {
+        TrainConfig.OptimSection o = config.optim();
+        return new AdamW.Config(o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+    }
+
+    private Progress.Options progressOptions() {
+        return config.train().progress() ? Progress.Options.auto() : Progress.Options.lines(Integer.MAX_VALUE, System.err);
+    }
+}
