@@ -434,12 +434,12 @@ public final class Qwen3Model implements AutoCloseable {
     public void saveMerged(Path dir, SafetensorsWriter.Storage storage, Map<String, Path> extraFiles) throws IOException {
         String name = adapters.active() != null && !adapters.active().equals(adapters.merged()) ? adapters.active() : null;
         Map<String, LoraAdapter> deltas = name == null ? Map.of() : adapters.modules(name);
-        try (NDScope scope = new NDScope()) {
+        try (NDScope scope = new NDScope()) {           // frees the merged copies
             Map<String, NDArray> out = NoGrad.get(() -> {
                 Map<String, NDArray> w = new LinkedHashMap<>();
                 weights.forEach((key, value) -> {
                     LoraAdapter a = deltas.get(key.substring(0, key.length() - ".weight".length()));
-                    NDArray v = a == null ? value : computeWeight(value).add(a.delta().toType(computeWeight(value).getDataType(), false));
+                    NDArray v = a == null ? value : computeWeight(value).add(a.delta()); // (out, in), fp32/fp64
                     w.put(key, v.getDataType() == DataType.FLOAT64 ? v.toType(DataType.FLOAT32, false) : v);
                 });
                 return w;
