@@ -5,16 +5,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import repo.core.io.HfCheckpoint;
+import repo.core.io.SafetensorsWriter;
 
 /**
  * Qwen3ForCausalLM (dense), computing what Hugging Face transformers' {@code modeling_qwen3.py} computes.
@@ -59,10 +64,15 @@ public final class Qwen3Model implements AutoCloseable {
         return x.mul(cos).add(rotateHalf(x).mul(sin));
     }
 
-    /** A bias-free projection y = x·Wᵀ with W (out, in) as stored by Hugging Face. */
+    /**
+     * A bias-free projection y = x·Wᵀ with W (out, in) as stored by Hugging Face, plus the active LoRA adapter's
+     * update scaling·B(A(dropout(x))) when this module is one of its targets (see {@link LoraAdapter}).
+     */
     public static final class Linear {
         private final String name;
         private NDArray weight; // (out, in)
+        private final Map<String, LoraAdapter> lora = new LinkedHashMap<>(); // adapter name -> A, B
+        private AdapterSet adapters;
 
         Linear(String name, NDArray weight) {
             this.name = name;
@@ -71,7 +81,13 @@ public final class Qwen3Model implements AutoCloseable {
 
         /** (..., in) -> (..., out) */
         public NDArray forward(NDArray x) {
-            return JniUtils.linear((PtNDArray) x, (PtNDArray) computeWeight(weight), null);
+            NDArray y = JniUtils.linear((PtNDArray) x, (PtNDArray) computeWeight(weight), null);
+            LoraAdapter a = adapters == null ? null : adapters.applied(this);
+            return a == null ? y : y.add(a.update(x, adapters.training()));
+        }
+
+        Map<String, LoraAdapter> lora() {
+            return lora;
         }
 
         public String name() {
@@ -196,6 +212,7 @@ public final class Qwen3Model implements AutoCloseable {
     private final NDArray lmHead;          // (V, h); the embedding itself when tied
     private final NDArray invFreq;         // (D/2) in the compute dtype
     private final DataType ctype;          // compute dtype: fp32, or fp64 for gradient checks
+    private final AdapterSet adapters;     // LoRA adapters, the active one, the merged one, training flag
 
     private Qwen3Model(Qwen3Config config, ModelOptions options, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
@@ -223,6 +240,9 @@ public final class Qwen3Model implements AutoCloseable {
         this.ctype = options.precision().computeType();
         NDArray f = manager.create(inv);
         this.invFreq = ctype == DataType.FLOAT32 ? f : f.toType(ctype, false);
+        Map<String, Linear> lins = linears();
+        this.adapters = new AdapterSet(manager, ctype, lins);
+        lins.values().forEach(l -> l.adapters = adapters);
     }
 
     private Linear linear(String module) {
@@ -305,6 +325,127 @@ public final class Qwen3Model implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    // ---- LoRA adapters and trainable parameters (bookkeeping lives in AdapterSet) ----------------
+
+    /**
+     * Adds LoRA adapter {@code name} to every projection {@code cfg} targets: A (r, in) ~ U(±1/√in) drawn from
+     * {@code seed}, B (out, r) = 0, both trainable leaves on the model's device in the compute dtype. The new adapter
+     * is not activated.
+     */
+    public void addAdapter(String name, LoraConfig cfg, long seed) {
+        adapters.add(name, cfg, seed);
+    }
+
+    /** Selects the adapter every forward applies; null runs the base model (e.g. as the DPO/KL reference). */
+    public void setActiveAdapter(String nameOrNull) {
+        adapters.setActive(nameOrNull);
+    }
+
+    /** The active adapter, or null for the base model. */
+    public String activeAdapter() {
+        return adapters.active();
+    }
+
+    /** The merged adapter, or null. */
+    public String mergedAdapter() {
+        return adapters.merged();
+    }
+
+    public List<String> adapterNames() {
+        return adapters.names();
+    }
+
+    public LoraConfig adapterConfig(String name) {
+        return adapters.config(name);
+    }
+
+    /** The trainable leaves of adapter {@code name}: lora_A then lora_B of each adapted module, in model order. */
+    public List<NDArray> adapterParameters(String name) {
+        return adapters.parameters(name);
+    }
+
+    /** Adapter {@code name}'s weights by module name (e.g. {@code model.layers.0.self_attn.q_proj}), in model order. */
+    public Map<String, LoraAdapter> adapterModules(String name) {
+        return adapters.modules(name);
+    }
+
+    /** Drops adapter {@code name} and frees its arrays; refused while it is merged. */
+    public void removeAdapter(String name) {
+        adapters.remove(name);
+    }
+
+    /**
+     * W += scaling·B·A in place (no grad) for every module of {@code name}, which becomes the active adapter. While
+     * merged its branch is skipped (the delta is applied once), and activating another adapter is refused. With
+     * {@link ModelOptions.Precision#FP16_WEIGHTS} the merged weights are rounded to fp16.
+     */
+    public void mergeAdapter(String name) {
+        adapters.merge(name);
+    }
+
+    /** W -= scaling·B·A: restores the base weights up to rounding; the adapter stays active and unmerged. */
+    public void unmergeAdapter(String name) {
+        adapters.unmerge(name);
+    }
+
+    /** Training mode turns LoRA dropout on; evaluation mode (the default) is deterministic. */
+    public void setTraining(boolean training) {
+        adapters.setTraining(training);
+    }
+
+    public boolean isTraining() {
+        return adapters.training();
+    }
+
+    /**
+     * Makes every base weight (embeddings, norms, projections, the untied LM head) a trainable leaf, for
+     * full-parameter fine-tuning. Only for FP32 and FP64: fp16-stored weights are cast up per use, and that cast
+     * detaches, so they could never receive a gradient.
+     */
+    public void enableFullParameterTraining() {
+        if (options.precision() == ModelOptions.Precision.FP16_WEIGHTS) {
+            throw new IllegalStateException("full-parameter training needs FP32 (or FP64) weights: FP16_WEIGHTS stores"
+                    + " the frozen weights in fp16 and casts them up per use, which detaches them from autograd;"
+                    + " load the model with Precision.FP32, or train a LoRA adapter instead");
+        }
+        weights.values().forEach(w -> {
+            if (!w.hasGradient()) {
+                w.setRequiresGradient(true);
+            }
+        });
+    }
+
+    /** The base weights that are trainable leaves, in checkpoint order (empty unless full-parameter training). */
+    public List<NDArray> trainableBaseParameters() {
+        List<NDArray> out = new ArrayList<>();
+        weights.values().stream().filter(NDArray::hasGradient).forEach(out::add);
+        return out;
+    }
+
+    /**
+     * Writes a Hugging Face checkpoint folder holding the weights as this model computes them now: with the active
+     * adapter's delta added (out of place, so this model is not changed; an already merged adapter is in the
+     * weights), loadable like any other checkpoint. Folder rules as {@link HfCheckpoint#write}.
+     *
+     * @param extraFiles file name in the folder -> source file, e.g. the tokenizer files of the base model
+     */
+    public void saveMerged(Path dir, SafetensorsWriter.Storage storage, Map<String, Path> extraFiles) throws IOException {
+        String name = adapters.active() != null && !adapters.active().equals(adapters.merged()) ? adapters.active() : null;
+        Map<String, LoraAdapter> deltas = name == null ? Map.of() : adapters.modules(name);
+        try (NDScope scope = new NDScope()) {           // frees the merged copies
+            Map<String, NDArray> out = NoGrad.get(() -> {
+                Map<String, NDArray> w = new LinkedHashMap<>();
+                weights.forEach((key, value) -> {
+                    LoraAdapter a = deltas.get(key.substring(0, key.length() - ".weight".length()));
+                    NDArray v = a == null ? value : computeWeight(value).add(a.delta()); // (out, in), fp32/fp64
+                    w.put(key, v.getDataType() == DataType.FLOAT64 ? v.toType(DataType.FLOAT32, false) : v);
+                });
+                return w;
+            });
+            HfCheckpoint.write(dir, config, out, storage, 5L << 30, extraFiles);
+        }
     }
 
     // ---- forward -----------------------------------------------------------------------------
