@@ -1,13 +1,13 @@
 package repo.trainer.loop;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import repo.core.io.PeftAdapters;
 import repo.core.io.SafetensorsWriter;
+import repo.core.model.NoGrad;
 import repo.core.model.Qwen3Model;
 import repo.core.text.QwenTokenizer;
 import repo.trainer.config.TrainConfig;
@@ -40,10 +40,12 @@ public final class TrainableModel implements AutoCloseable {
             QwenTokenizer tokenizer = QwenTokenizer.fromDirectory(config.model());
             if (config.fullParameter()) {
                 model.enableFullParameterTraining();
+                model.setTraining(true);
                 return new TrainableModel(config, model, tokenizer, null);
             }
             model.addAdapter(adapterName, config.lora().toLoraConfig(), config.seed());
             model.setActiveAdapter(adapterName);
+            model.setTraining(true);
             return new TrainableModel(config, model, tokenizer, adapterName);
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -62,6 +64,16 @@ public final class TrainableModel implements AutoCloseable {
     /** The trained adapter's name, or null in full-parameter mode. */
     public String adapter() {
         return adapter;
+    }
+
+    /** Runs {@code body} in eval mode (no dropout) without gradients, then returns to training mode. */
+    public <T> T evaluating(java.util.function.Supplier<T> body) {
+        model.setTraining(false);
+        try {
+            return NoGrad.get(body);
+        } finally {
+            model.setTraining(true);
+        }
     }
 
     /** Trainable leaves in a fixed order. */
@@ -109,14 +121,8 @@ public final class TrainableModel implements AutoCloseable {
         if (target.size() != source.size()) {
             throw new IllegalStateException("checkpoint holds " + source.size() + " tensors, the run trains " + target.size());
         }
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            for (int i = 0; i < target.size(); i++) {
-                target.get(i).set(source.get(i).toType(target.get(i).getDataType(), false).toByteBuffer());
-            }
-        } finally {
-            JniUtils.setGradMode(grad);
+        for (int i = 0; i < target.size(); i++) {
+            NoGrad.copy(target.get(i), source.get(i));
         }
     }
 

@@ -59,6 +59,14 @@ public final class TrainingLoop<E> {
      * is continued; without it the run folder must not hold checkpoints yet.
      */
     public Result run(boolean resume) throws IOException {
+        return run(resume, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(boolean)}, but returns after step {@code stopAfter} (checkpointed) without writing
+     * {@code final/}, as if the job had been stopped there: a later {@code run(true)} continues it exactly.
+     */
+    public Result run(boolean resume, int stopAfter) throws IOException {
         Path runDir = config.output();
         Files.createDirectories(runDir);
         TrainConfig.LoopSection loop = config.train();
@@ -92,8 +100,11 @@ public final class TrainingLoop<E> {
                     last = step(step, cursor, adam, schedule.lr(step));
                     metrics.append(last);
                     progress.update(step, String.format(Locale.ROOT, "loss %.4f", last.loss()));
-                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps()) {
+                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || step == stopAfter) {
                         save(checkpoints, runDir, step, cursor.position(), adam);
+                    }
+                    if (step == stopAfter && step < loop.maxSteps()) {
+                        return new Result(step, last, null);
                     }
                 }
             }
@@ -139,8 +150,8 @@ public final class TrainingLoop<E> {
         }
         // 5. metrics of this step
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (step % config.train().logEvery() == 0) {
-            extra.putAll(objective.evaluate());
+        if (step % config.train().saveEvery() == 0 || step == config.train().maxSteps()) {
+            extra.putAll(objective.evaluate()); // held-out figures at every checkpoint
         }
         return new MetricsLog.Entry(step, loss, lr, gradNorm, tokens / seconds, extra);
     }
@@ -163,6 +174,6 @@ public final class TrainingLoop<E> {
     }
 
     private Progress.Options progressOptions() {
-        return config.train().progress() ? Progress.Options.auto() : Progress.Options.lines(Integer.MAX_VALUE, System.err);
+        return config.train().progress() ? Progress.Options.auto() : Progress.Options.lines(config.train().logEvery(), System.err);
     }
 }

@@ -1,0 +1,154 @@
+package repo.trainer.dpo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import repo.trainer.config.TrainConfig;
+import repo.trainer.data.Jsonl;
+import repo.trainer.data.PreferencePair;
+import repo.trainer.loop.Objective;
+import repo.trainer.loop.PairExample;
+import repo.trainer.loop.Sequences;
+import repo.trainer.loop.Splits;
+import repo.trainer.loop.TrainableModel;
+import repo.trainer.loop.TrainingLoop;
+
+/**
+ * Direct Preference Optimization (Rafailov et al. 2023):
+ * −log σ(β[(log π(c) − log π_ref(c)) − (log π(r) − log π_ref(r))]) with sequence log-probs summed over reply
+ * tokens. The reference is the same base model with the adapter switched off, so no second copy is held;
+ * its log-probs are computed once, before training.
+ */
+public final class DpoTrainer {
+    private DpoTrainer() {
+    }
+
+    /** A pair with its reference log-probs. */
+    record Example(PairExample pair, double refChosen, double refRejected) {
+    }
+
+    public static TrainingLoop.Result train(TrainConfig config, boolean resume) throws IOException {
+        try (TrainableModel tm = TrainableModel.open(config, "policy")) {
+            return train(config, tm, resume, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Trains an already opened model (the caller keeps it), stopping after step {@code stopAfter} at the latest. */
+    public static TrainingLoop.Result train(TrainConfig config, TrainableModel tm, boolean resume, int stopAfter)
+            throws IOException {
+        Splits<PreferencePair> data = Splits.of(config.data(), config.seed(), Jsonl::readPreferences);
+        List<Example> train = withReference(tm, PairExample.tokenize(data.train(), tm, config.train().maxLength()));
+        List<Example> eval = withReference(tm, PairExample.tokenize(data.eval(), tm, config.train().maxLength()));
+        return new TrainingLoop<>(config, new DpoObjective(tm, config.dpo().beta(), eval), train, "dpo").run(resume, stopAfter);
+    }
+
+    /** Reference log-probs: the base model (adapter off), no gradients, one pair at a time. */
+    static List<Example> withReference(TrainableModel tm, List<PairExample> pairs) {
+        String adapter = tm.model().activeAdapter();
+        tm.model().setActiveAdapter(null);
+        try {
+            return tm.evaluating(() -> {
+                List<Example> out = new ArrayList<>();
+                for (PairExample p : pairs) {
+                    try (NDScope scope = new NDScope()) {
+                        float[] lp = sequenceLogProbs(tm, List.of(p)).toFloatArray();  // [chosen, rejected]
+                        out.add(new Example(p, lp[0], lp[1]));
+                    }
+                }
+                return out;
+            });
+        } finally {
+            tm.model().setActiveAdapter(adapter);
+        }
+    }
+
+    /** (2B): summed reply log-probs of the chosen rows, then of the rejected rows. */
+    static NDArray sequenceLogProbs(TrainableModel tm, List<PairExample> pairs) {
+        NDArray[] b = Sequences.batch(tm.model().manager(), PairExample.rows(pairs));
+        return Sequences.targetSum(Sequences.nextTokenLogProbs(tm.model(), b[0], b[1]), b[2]);
+    }
+
+    static final class DpoObjective implements Objective<Example> {
+        private final TrainableModel tm;
+        private final float beta;
+        private final List<Example> eval;
+
+        DpoObjective(TrainableModel tm, double beta, List<Example> eval) {
+            this.tm = tm;
+            this.beta = (float) beta;
+            this.eval = eval;
+        }
+
+        @Override
+        public int length(Example e) {
+            return e.pair().length();
+        }
+
+        @Override
+        public double normalizer(List<Example> batch) {
+            return batch.size();
+        }
+
+        /** (B) implicit reward margins β[(π(c) − ref(c)) − (π(r) − ref(r))]. */
+        private NDArray margins(List<Example> examples) {
+            int n = examples.size();
+            NDArray lp = sequenceLogProbs(tm, examples.stream().map(Example::pair).toList()); // (2B)
+            float[] ref = new float[2 * n];
+            for (int i = 0; i < n; i++) {
+                ref[i] = (float) examples.get(i).refChosen();
+                ref[n + i] = (float) examples.get(i).refRejected();
+            }
+            NDArray logRatio = lp.sub(lp.getManager().create(ref, new Shape(2 * n)).toType(lp.getDataType(), false));
+            return logRatio.get(new NDIndex("0:{}", n)).sub(logRatio.get(new NDIndex("{}:", n))).mul(beta);
+        }
+
+        @Override
+        public Part loss(List<Example> micro, double normalizer) {
+            NDArray m = margins(micro);                                               // (B)
+            NDArray loss = Activation.softPlus(m.neg()).sum().div((float) normalizer);     // −log σ(margin)
+            double correct = m.gt(0).toType(DataType.FLOAT32, false).sum().getFloat();
+            return new Part(loss, Map.of("reward_margin", m.sum().getFloat() / normalizer, "accuracy", correct / normalizer),
+                    micro.stream().mapToLong(e -> e.pair().chosen().length() + e.pair().rejected().length()).sum());
+        }
+
+        @Override
+        public List<NDArray> parameters() {
+            return tm.parameters();
+        }
+
+        @Override
+        public void save(Path dir) throws IOException {
+            tm.save(dir);
+        }
+
+        @Override
+        public void load(Path dir) throws IOException {
+            tm.load(dir);
+        }
+
+        /** Preference accuracy (implicit reward of chosen above rejected) on held-out pairs. */
+        @Override
+        public Map<String, Double> evaluate() {
+            if (eval.isEmpty()) {
+                return Map.of();
+            }
+            return tm.evaluating(() -> {
+                int correct = 0;
+                for (Example e : eval) {
+                    try (NDScope scope = new NDScope()) {
+                        correct += margins(List.of(e)).getFloat(0) > 0 ? 1 : 0;
+                    }
+                }
+                return Map.of("eval_accuracy", (double) correct / eval.size());
+            });
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package repo.trainer.rm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Activation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import repo.core.model.ScoreHead;
+import repo.trainer.config.TrainConfig;
+import repo.trainer.data.Jsonl;
+import repo.trainer.data.PreferencePair;
+import repo.trainer.loop.Objective;
+import repo.trainer.loop.PairExample;
+import repo.trainer.loop.Sequences;
+import repo.trainer.loop.Splits;
+import repo.trainer.loop.TrainableModel;
+import repo.trainer.loop.TrainingLoop;
+
+/**
+ * Reward-model training: a score head (Qwen3ForSequenceClassification's {@code score.weight}) on a LoRA
+ * adapter, read at each sequence's last token, trained with the Bradley–Terry loss −log σ(r_chosen − r_rejected).
+ * Reports pairwise accuracy on the training batch and, at checkpoints, on the held-out split.
+ */
+public final class RmTrainer {
+    /** The head's file inside a checkpoint's trainable folder and in {@code final/}. */
+    public static final String HEAD_FILE = "score_head.safetensors";
+
+    private RmTrainer() {
+    }
+
+    public static TrainingLoop.Result train(TrainConfig config, boolean resume) throws IOException {
+        try (TrainableModel tm = TrainableModel.open(config, "rm")) {
+            return train(config, tm, resume, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Trains an already opened model (the caller keeps it), stopping after step {@code stopAfter} at the latest. */
+    public static TrainingLoop.Result train(TrainConfig config, TrainableModel tm, boolean resume, int stopAfter)
+            throws IOException {
+        Splits<PreferencePair> data = Splits.of(config.data(), config.seed(), Jsonl::readPreferences);
+        try (ScoreHead head = ScoreHead.create(tm.model().manager(), tm.model().config().hiddenSize(),
+                tm.model().options().precision().computeType(), config.seed())) {
+            List<PairExample> train = PairExample.tokenize(data.train(), tm, config.train().maxLength());
+            List<PairExample> eval = PairExample.tokenize(data.eval(), tm, config.train().maxLength());
+            return new TrainingLoop<>(config, new RmObjective(tm, head, eval), train, "rm").run(resume, stopAfter);
+        }
+    }
+
+    static final class RmObjective implements Objective<PairExample> {
+        private final TrainableModel tm;
+        private final ScoreHead head;
+        private final List<PairExample> eval;
+
+        RmObjective(TrainableModel tm, ScoreHead head, List<PairExample> eval) {
+            this.tm = tm;
+            this.head = head;
+            this.eval = eval;
+        }
+
+        @Override
+        public int length(PairExample e) {
+            return e.length();
+        }
+
+        @Override
+        public double normalizer(List<PairExample> batch) {
+            return batch.size();
+        }
+
+        /** (B) chosen and (B) rejected scores. */
+        private NDArray[] scores(List<PairExample> pairs) {
+            NDArray[] b = Sequences.batch(tm.model().manager(), PairExample.rows(pairs)); // (2B, T)
+            NDArray r = head.scores(tm.model().hidden(b[0], b[1], null), b[1]);           // (2B)
+            int n = pairs.size();
+            return new NDArray[] {r.get(new NDIndex("0:{}", n)), r.get(new NDIndex("{}:", n))};
+        }
+
+        @Override
+        public Part loss(List<PairExample> micro, double normalizer) {
+            NDArray[] r = scores(micro);
+            NDArray diff = r[0].sub(r[1]);                                               // (B)
+            NDArray loss = Activation.softPlus(diff.neg()).sum().div((float) normalizer);      // −log σ(rc − rr)
+            double correct = diff.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat();
+            return new Part(loss, Map.of("accuracy", correct / normalizer, "margin", diff.sum().getFloat() / normalizer),
+                    micro.stream().mapToLong(p -> p.chosen().length() + p.rejected().length()).sum());
+        }
+
+        @Override
+        public List<NDArray> parameters() {
+            List<NDArray> p = new ArrayList<>(tm.parameters());
+            p.addAll(head.parameters());
+            return p;
+        }
+
+        @Override
+        public void save(Path dir) throws IOException {
+            tm.save(dir);
+            head.save(dir.resolve(HEAD_FILE));
+        }
+
+        @Override
+        public void load(Path dir) throws IOException {
+            tm.load(dir);
+            try (ScoreHead saved = ScoreHead.load(dir.resolve(HEAD_FILE), tm.model().manager(), head.weight().getDataType())) {
+                repo.core.model.NoGrad.copy(head.weight(), saved.weight());
+            }
+        }
+
+        /** Pairwise accuracy on the held-out pairs. */
+        @Override
+        public Map<String, Double> evaluate() {
+            if (eval.isEmpty()) {
+                return Map.of();
+            }
+            return tm.evaluating(() -> {
+                int correct = 0;
+                for (PairExample p : eval) {
+                    try (NDScope scope = new NDScope()) {
+                        NDArray[] r = scores(List.of(p));
+                        correct += r[0].getFloat(0) > r[1].getFloat(0) ? 1 : 0;
+                    }
+                }
+                return Map.of("eval_accuracy", (double) correct / eval.size());
+            });
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package repo.trainer.sft;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import repo.core.text.ChatFormat;
+import repo.trainer.config.TrainConfig;
+import repo.trainer.data.Jsonl;
+import repo.trainer.data.SftExample;
+import repo.trainer.loop.Objective;
+import repo.trainer.loop.Sequences;
+import repo.trainer.loop.Sequences.Tokens;
+import repo.trainer.loop.Splits;
+import repo.trainer.loop.TrainableModel;
+import repo.trainer.loop.TrainingLoop;
+
+/**
+ * Supervised fine-tuning: cross-entropy on the assistant tokens of chat dialogues only (the loss mask comes
+ * from the chat template's completion spans), token-mean over each optimiser step.
+ */
+public final class SftTrainer {
+    private SftTrainer() {
+    }
+
+    /** Trains per {@code config} (algorithm sft); with {@code resume}, continues the newest checkpoint. */
+    public static TrainingLoop.Result train(TrainConfig config, boolean resume) throws IOException {
+        try (TrainableModel tm = TrainableModel.open(config, "sft")) {
+            return train(config, tm, resume, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Trains an already opened model (the caller keeps it), stopping after step {@code stopAfter} at the latest. */
+    public static TrainingLoop.Result train(TrainConfig config, TrainableModel tm, boolean resume, int stopAfter)
+            throws IOException {
+        Splits<SftExample> data = Splits.of(config.data(), config.seed(), Jsonl::readSft);
+        ChatFormat chat = new ChatFormat();
+        List<Tokens> train = tokenize(data.train(), tm, chat, config);
+        List<Tokens> eval = tokenize(data.eval(), tm, chat, config);
+        return new TrainingLoop<>(config, new SftObjective(tm, eval), train, "sft").run(resume, stopAfter);
+    }
+
+    private static List<Tokens> tokenize(List<SftExample> examples, TrainableModel tm, ChatFormat chat, TrainConfig c) {
+        List<Tokens> out = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            Tokens t = Sequences.dialogue(examples.get(i).messages(), tm.tokenizer(), chat);
+            Sequences.checkLength(t, c.train().maxLength(), "example " + (i + 1) + examples.get(i).id().map(id -> " (" + id + ")").orElse(""));
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** Next-token cross-entropy on target tokens. */
+    static final class SftObjective implements Objective<Tokens> {
+        private final TrainableModel tm;
+        private final List<Tokens> eval;
+
+        SftObjective(TrainableModel tm, List<Tokens> eval) {
+            this.tm = tm;
+            this.eval = eval;
+        }
+
+        @Override
+        public int length(Tokens t) {
+            return t.length();
+        }
+
+        @Override
+        public double normalizer(List<Tokens> batch) {
+            return Math.max(1, batch.stream().mapToInt(Tokens::targets).sum());
+        }
+
+        @Override
+        public Part loss(List<Tokens> micro, double normalizer) {
+            NDArray[] b = Sequences.batch(tm.model().manager(), micro);                 // ids, mask, target: (B, T)
+            NDArray logp = Sequences.nextTokenLogProbs(tm.model(), b[0], b[1]);         // (B, T-1)
+            NDArray nll = Sequences.targetSum(logp, b[2]).sum().neg().div((float) normalizer); // scalar
+            return new Part(nll, Map.of(), micro.stream().mapToLong(Tokens::length).sum());
+        }
+
+        @Override
+        public List<NDArray> parameters() {
+            return tm.parameters();
+        }
+
+        @Override
+        public void save(Path dir) throws IOException {
+            tm.save(dir);
+        }
+
+        @Override
+        public void load(Path dir) throws IOException {
+            tm.load(dir);
+        }
+
+        /** Token-mean cross-entropy on the held-out dialogues. */
+        @Override
+        public Map<String, Double> evaluate() {
+            if (eval.isEmpty()) {
+                return Map.of();
+            }
+            double sum = tm.evaluating(() -> {
+                double s = 0;
+                for (Tokens t : eval) {
+                    try (NDScope scope = new NDScope()) {
+                        s += loss(List.of(t), 1).loss().getFloat();
+                    }
+                }
+                return s;
+            });
+            return Map.of("eval_loss", sum / eval.stream().mapToInt(Tokens::targets).sum());
+        }
+    }
+}
