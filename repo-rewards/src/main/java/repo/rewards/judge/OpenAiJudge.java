@@ -1,0 +1,370 @@
+package repo.rewards.judge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import repo.rewards.api.Finding;
+import repo.rewards.api.ScoredItem;
+import repo.rewards.api.SourceResult;
+
+/**
+ * The rubric judge over any OpenAI-compatible {@code /v1/chat/completions} endpoint (vLLM, DashScope, OpenAI,
+ * {@code repo serve}), with {@link java.net.http.HttpClient}.
+ *
+ * <p>One call: render the rubric prompt, look it up in the cache, else send it as one user message and parse the
+ * answer strictly. A failed attempt (429, 5xx, timeout, I/O error, malformed body, or an answer the parser rejects)
+ * is retried up to {@code max_retries} times with exponential backoff and jitter (Retry-After honoured, capped at
+ * {@code max_backoff_ms}); other 4xx are not retried. What is left is a {@link SourceResult#failure} whose reason
+ * starts with the failure kind, e.g. {@code [timeout] judge failed after 4 attempts: ...}, and is counted in
+ * {@link #stats()}. Nothing is thrown to the caller.
+ *
+ * <p>At most {@code concurrency} requests are in flight across all threads that share the instance;
+ * {@link #judgeAll} fans a batch out over that many workers.
+ *
+ * <p>The API key is read once from the environment variable the config names. It is sent only as the
+ * {@code Authorization: Bearer} header; it is replaced by {@code [REDACTED]} in every log line and failure reason
+ * (an endpoint may echo it back in an error body), and it is never part of a cache key or file.
+ */
+public final class OpenAiJudge implements Judge {
+    private static final System.Logger LOG = System.getLogger(OpenAiJudge.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BODY_SNIPPET = 200;
+
+    private final JudgeConfig.OpenAi config;
+    private final Rubric rubric;
+    private final String rubricHash;
+    private final JudgeResponseParser parser;
+    private final String apiKey; // never logged, never in a message: see redact()
+    private final URI endpoint;
+    private final HttpClient http;
+    private final Semaphore inFlight;
+    private final ExecutorService workers;
+    private final JudgeCache cache;
+    private final JudgeCounters counters = new JudgeCounters();
+
+    /**
+     * @param env looks up environment variables (tests pass a map; production passes {@code System::getenv})
+     * @throws IllegalArgumentException when {@code api_key_env} is set and the variable is missing or empty
+     */
+    public OpenAiJudge(JudgeConfig.OpenAi config, Rubric rubric, Function<String, String> env) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.rubric = Objects.requireNonNull(rubric, "rubric");
+        this.rubricHash = rubric.hash();
+        this.parser = new JudgeResponseParser(rubric);
+        if (config.apiKeyEnv() != null) {
+            String key = env.apply(config.apiKeyEnv());
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("openai.api_key_env names " + config.apiKeyEnv()
+                        + ", which is not set or empty; export it, or drop api_key_env for a keyless local server");
+            }
+            this.apiKey = key.strip();
+        } else {
+            this.apiKey = null;
+        }
+        String base = config.baseUrl().toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).build();
+        this.inFlight = new Semaphore(config.concurrency(), true);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.concurrency(), r -> {
+            Thread t = new Thread(r, "judge-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.cache = config.cache() ? new JudgeCache(config.cacheFile()) : null;
+        LOG.log(System.Logger.Level.INFO, "judge: " + endpoint + " model " + config.model() + ", rubric " + rubric.name()
+                + " v" + rubric.version() + " (" + rubricHash.substring(0, 12) + "), "
+                + (apiKey == null ? "no API key" : "API key from $" + config.apiKeyEnv()) + ", concurrency " + config.concurrency()
+                + ", retries " + config.maxRetries() + (cache == null ? ", no cache" : cache.size() > 0 ? ", " + cache.size() + " cached answers" : ""));
+    }
+
+    @Override
+    public SourceResult judge(ScoredItem item) {
+        long t0 = System.nanoTime();
+        counters.calls.incrementAndGet();
+        try {
+            return judgeOnce(item, t0);
+        } catch (RuntimeException e) {
+            // a bug here must still not reach the trainer: report it as a failure
+            long ms = millisSince(t0);
+            counters.callFailed(FailureKind.INTERNAL, ms);
+            return SourceResult.failure(sourceName(), redact("[" + FailureKind.INTERNAL.label() + "] " + e), ms);
+        }
+    }
+
+    private SourceResult judgeOnce(ScoredItem item, long t0) {
+        String prompt = rubric.render(item);
+        String key = JudgeCache.key(rubricHash, config.model(), prompt);
+        if (cache != null) {
+            var hit = cache.get(key);
+            if (hit.isPresent()) {
+                try {
+                    List<Finding> findings = parser.findings(parser.parse(hit.get()), item.reply());
+                    counters.cacheHits.incrementAndGet();
+                    long ms = millisSince(t0);
+                    counters.callSucceeded(ms);
+                    return SourceResult.ok(sourceName(), JudgeResponseParser.points(findings), findings, ms);
+                } catch (JudgeParseException e) {
+                    // only parsed answers are stored, so this means a hand-edited file: ask the judge again
+                }
+            }
+        }
+        Attempt last = null;
+        int attempts = 0;
+        for (int i = 0; i <= config.maxRetries(); i++) {
+            if (i > 0) {
+                counters.retries.incrementAndGet();
+                long wait = backoffMillis(i, last.retryAfterMillis());
+                LOG.log(System.Logger.Level.WARNING, "judge attempt " + i + "/" + (config.maxRetries() + 1) + " failed ["
+                        + last.kind().label() + "]: " + last.message() + "; retrying in " + wait + " ms");
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    last = Attempt.failed(FailureKind.INTERRUPTED, "interrupted while waiting to retry", -1);
+                    break;
+                }
+            }
+            attempts++;
+            counters.attempts.incrementAndGet();
+            last = send(prompt);
+            if (last.content() != null) {
+                try {
+                    JudgeVerdict verdict = parser.parse(last.content());
+                    List<Finding> findings = parser.findings(verdict, item.reply());
+                    if (cache != null) {
+                        cache.put(key, config.model(), last.content());
+                    }
+                    long ms = millisSince(t0);
+                    counters.callSucceeded(ms);
+                    return SourceResult.ok(sourceName(), JudgeResponseParser.points(findings), findings, ms);
+                } catch (JudgeParseException e) {
+                    last = Attempt.failed(FailureKind.PARSE, redact(e.getMessage()), -1);
+                }
+            }
+            counters.attemptFailed(last.kind());
+            if (!last.kind().retryable()) {
+                break;
+            }
+        }
+        long ms = millisSince(t0);
+        counters.callFailed(last.kind(), ms);
+        String reason = "[" + last.kind().label() + "] judge failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+                + ": " + last.message();
+        LOG.log(System.Logger.Level.WARNING, (item.id() == null ? "" : "item " + item.id() + ": ") + reason);
+        return SourceResult.failure(sourceName(), reason, ms);
+    }
+
+    /** Judges every item, at most {@code concurrency} at a time; one result per item, in order. */
+    @Override
+    public List<SourceResult> judgeAll(List<ScoredItem> items) {
+        List<Future<SourceResult>> futures = new ArrayList<>(items.size());
+        for (ScoredItem item : items) {
+            futures.add(workers.submit(() -> judge(item)));
+        }
+        List<SourceResult> out = new ArrayList<>(items.size());
+        for (Future<SourceResult> f : futures) {
+            try {
+                out.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(x -> x.cancel(true));
+                while (out.size() < items.size()) {
+                    out.add(SourceResult.failure(sourceName(), "[" + FailureKind.INTERRUPTED.label() + "] batch interrupted", 0));
+                }
+                return out;
+            } catch (ExecutionException e) {
+                out.add(SourceResult.failure(sourceName(), redact("[" + FailureKind.INTERNAL.label() + "] " + e.getCause()), 0));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public JudgeStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiJudge[" + endpoint + ", model " + config.model() + "]";
+    }
+
+    // ---- one HTTP attempt -------------------------------------------------------------------------------------
+
+    /** The outcome of one attempt: content (success) or a failure kind with a redacted message. */
+    private record Attempt(String content, FailureKind kind, String message, long retryAfterMillis) {
+        static Attempt ok(String content) {
+            return new Attempt(content, null, null, -1);
+        }
+
+        static Attempt failed(FailureKind kind, String message, long retryAfterMillis) {
+            return new Attempt(null, kind, message, retryAfterMillis);
+        }
+    }
+
+    private Attempt send(String prompt) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Attempt.failed(FailureKind.INTERRUPTED, "interrupted while waiting for a request slot", -1);
+        }
+        CompletableFuture<HttpResponse<String>> pending = null;
+        try {
+            HttpRequest.Builder req = HttpRequest.newBuilder(endpoint)
+                    .timeout(config.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(requestBody(prompt), StandardCharsets.UTF_8));
+            if (apiKey != null) {
+                req.header("Authorization", "Bearer " + apiKey);
+            }
+            pending = http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            // the request timeout covers the headers only; this bounds the body too
+            HttpResponse<String> resp = pending.get(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return interpret(resp);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            return Attempt.failed(FailureKind.TIMEOUT, "no complete response within " + config.timeout().toMillis() + " ms", -1);
+        } catch (InterruptedException e) {
+            if (pending != null) {
+                pending.cancel(true);
+            }
+            Thread.currentThread().interrupt();
+            return Attempt.failed(FailureKind.INTERRUPTED, "interrupted during the request", -1);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof HttpTimeoutException) {
+                return Attempt.failed(FailureKind.TIMEOUT, "no response within " + config.timeout().toMillis() + " ms", -1);
+            }
+            String what = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+            return Attempt.failed(FailureKind.IO, redact(what + " (" + endpoint.getHost() + ":" + endpoint.getPort() + ")"), -1);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private String requestBody(String prompt) {
+        ObjectNode body = JSON.createObjectNode();
+        if (config.extraBody() != null) {
+            body.setAll(config.extraBody().deepCopy());
+        }
+        body.put("model", config.model());
+        body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        body.put("temperature", config.temperature());
+        body.put("max_tokens", config.maxTokens());
+        body.put("stream", false);
+        return body.toString();
+    }
+
+    private Attempt interpret(HttpResponse<String> resp) {
+        int status = resp.statusCode();
+        String body = resp.body() == null ? "" : resp.body();
+        if (status == 429) {
+            long after = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null));
+            return Attempt.failed(FailureKind.RATE_LIMITED, "HTTP 429" + (after >= 0 ? " (Retry-After " + after + " ms)" : "")
+                    + ": " + snippet(body), after);
+        }
+        if (status >= 500) {
+            return Attempt.failed(FailureKind.SERVER_ERROR, "HTTP " + status + ": " + snippet(body), -1);
+        }
+        if (status < 200 || status >= 300) {
+            return Attempt.failed(FailureKind.CLIENT_ERROR, "HTTP " + status + " (check base_url, model and the API key "
+                    + "variable): " + snippet(body), -1);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            return Attempt.failed(FailureKind.MALFORMED_BODY, "HTTP 200 with a body that is not JSON: " + snippet(body), -1);
+        }
+        JsonNode content = root == null ? null : root.path("choices").path(0).path("message").path("content");
+        if (content == null || !content.isTextual()) {
+            return Attempt.failed(FailureKind.MALFORMED_BODY, "HTTP 200 without choices[0].message.content: " + snippet(body), -1);
+        }
+        JsonNode usage = root.path("usage");
+        counters.promptTokens.addAndGet(usage.path("prompt_tokens").asLong(0));
+        counters.completionTokens.addAndGet(usage.path("completion_tokens").asLong(0));
+        return Attempt.ok(content.asText());
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** Exponential backoff with equal jitter, or the server's Retry-After; both capped at max_backoff_ms. */
+    long backoffMillis(int retry, long retryAfterMillis) {
+        long cap = config.maxBackoff().toMillis();
+        if (retryAfterMillis >= 0) {
+            return Math.min(retryAfterMillis, cap);
+        }
+        long base = config.initialBackoff().toMillis() << Math.min(retry - 1, 30);
+        long d = Math.min(cap, base);
+        return d / 2 + (d / 2 == 0 ? 0 : ThreadLocalRandom.current().nextLong(d / 2 + 1));
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date; -1 when absent or unreadable. */
+    static long retryAfterMillis(String header) {
+        if (header == null || header.isBlank()) {
+            return -1;
+        }
+        String h = header.trim();
+        try {
+            return Math.max(0, (long) (Double.parseDouble(h) * 1000));
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+            } catch (RuntimeException e2) {
+                return -1;
+            }
+        }
+    }
+
+    private String snippet(String body) {
+        String flat = body.replaceAll("\\s+", " ").strip();
+        return redact(flat.length() > BODY_SNIPPET ? flat.substring(0, BODY_SNIPPET) + "..." : flat);
+    }
+
+    /** Removes the API key from any text that may leave this class. */
+    private String redact(String s) {
+        if (s == null || apiKey == null) {
+            return s;
+        }
+        return s.replace(apiKey, "[REDACTED]");
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

@@ -1,0 +1,230 @@
+package repo.rewards.judge;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import repo.rewards.api.ScoredItem;
+import repo.rewards.api.Severity;
+import repo.rewards.api.Turn;
+
+/**
+ * The judge's editable deduction rubric (RJ): items with points, and the prompt that shows them to the judge.
+ * Loaded from YAML ({@code configs/judge-rubric.yaml} is the built-in one):
+ *
+ * <pre>{@code
+ * name: ota-negotiation
+ * version: 1
+ * items:
+ *   - id: press-after-acceptance     # stable kebab-case id
+ *     description: The hotel already accepted ... and the reply still asks for a further reduction.
+ *     points: -25                    # negative = deduction, positive = bonus
+ *     severity: high                 # low | medium | high
+ * prompt_template: |
+ *   ... {{rubric}} ... {{task}} ... {{history}} ... {{reply}} ...
+ * }</pre>
+ *
+ * @param name a label for traces
+ * @param version the rubric author's version number
+ * @param items the items, in the order the judge sees them; ids unique
+ * @param promptTemplate the judge's user message; must use {@code {{reply}}} and {@code {{rubric}}}
+ */
+public record Rubric(String name, int version, List<RubricItem> items, PromptTemplate promptTemplate) {
+    /** The placeholders a template may use. */
+    public static final Set<String> PLACEHOLDERS = Set.of("task", "history", "reply", "rubric");
+    /** Where the built-in rubric lives on the class path (copied there from {@code configs/judge-rubric.yaml}). */
+    public static final String BUILTIN_RESOURCE = "/repo/rewards/judge/judge-rubric.yaml";
+
+    private static final ObjectMapper TASK_JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    public Rubric {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a rubric needs a name");
+        }
+        items = List.copyOf(items);
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("rubric " + name + " has no items");
+        }
+        Set<String> seen = new HashSet<>();
+        for (RubricItem it : items) {
+            if (!seen.add(it.id())) {
+                throw new IllegalArgumentException("rubric " + name + ": item id " + it.id() + " appears twice");
+            }
+        }
+        Set<String> used = promptTemplate.placeholders();
+        for (String p : used) {
+            if (!PLACEHOLDERS.contains(p)) {
+                throw new IllegalArgumentException("rubric " + name + ": prompt_template uses {{" + p
+                        + "}}; only {{task}}, {{history}}, {{reply}} and {{rubric}} exist");
+            }
+        }
+        if (!used.contains("reply") || !used.contains("rubric")) {
+            throw new IllegalArgumentException("rubric " + name + ": prompt_template must contain {{reply}} and {{rubric}}");
+        }
+    }
+
+    /** Loads and validates a rubric file; errors name the file and the key. */
+    public static Rubric load(Path file) {
+        return fromYaml(YamlFields.read(file));
+    }
+
+    /** Parses rubric YAML text; {@code origin} names it in errors. */
+    public static Rubric parse(String yaml, String origin) {
+        return fromYaml(YamlFields.parse(yaml, origin));
+    }
+
+    /** The built-in OTA negotiation rubric ({@code configs/judge-rubric.yaml}). */
+    public static Rubric builtin() {
+        try (InputStream in = Rubric.class.getResourceAsStream(BUILTIN_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("built-in rubric " + BUILTIN_RESOURCE + " is missing from the class path");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:judge-rubric.yaml");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Rubric fromYaml(YamlFields y) {
+        y.allowOnly("name", "version", "items", "prompt_template");
+        String name = y.text("name");
+        int version = y.integer("version", 1);
+        List<YamlFields> rows = y.objects("items");
+        java.util.ArrayList<RubricItem> items = new java.util.ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (YamlFields r : rows) {
+            r.allowOnly("id", "description", "points", "severity");
+            String id = r.text("id");
+            if (!RubricItem.ID.matcher(id).matches()) {
+                throw r.error("id", "'" + id + "' is not kebab-case (lower-case words joined by '-', e.g. press-after-acceptance)");
+            }
+            if (!ids.add(id)) {
+                throw r.error("id", "'" + id + "' appears twice; ids must be unique");
+            }
+            Severity severity;
+            String sev = r.text("severity");
+            try {
+                severity = Severity.valueOf(sev.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw r.error("severity", "'" + sev + "' is not one of low, medium, high");
+            }
+            double points = r.number("points");
+            if (points == 0 || Math.abs(points) > 100) {
+                throw r.error("points", "must be non-zero and within [-100, 100] (negative = deduction, positive = bonus), got " + points);
+            }
+            String description = r.text("description");
+            if (description.isBlank()) {
+                throw r.error("description", "must not be blank");
+            }
+            items.add(new RubricItem(id, description.strip(), points, severity));
+        }
+        PromptTemplate template = new PromptTemplate(y.text("prompt_template"));
+        for (String p : template.placeholders()) {
+            if (!PLACEHOLDERS.contains(p)) {
+                throw y.error("prompt_template", "uses {{" + p + "}}; only {{task}}, {{history}}, {{reply}} and {{rubric}} exist");
+            }
+        }
+        if (!template.placeholders().contains("reply") || !template.placeholders().contains("rubric")) {
+            throw y.error("prompt_template", "must contain {{reply}} and {{rubric}}");
+        }
+        return new Rubric(name, version, items, template);
+    }
+
+    /** The item with this id. */
+    public Optional<RubricItem> item(String id) {
+        return items.stream().filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    /** Item ids in rubric order. */
+    public List<String> ids() {
+        return items.stream().map(RubricItem::id).toList();
+    }
+
+    /**
+     * SHA-256 (hex) of the rubric's meaning: items and template, not comments or key order. Part of every
+     * judge cache key, so an edited rubric never reuses old answers.
+     */
+    public String hash() {
+        StringBuilder canon = new StringBuilder(name).append('\n').append(version).append('\n');
+        for (RubricItem it : items) {
+            canon.append(it.id()).append('\t').append(it.points()).append('\t').append(it.severity()).append('\t')
+                    .append(it.description()).append('\n');
+        }
+        canon.append(promptTemplate.text());
+        return sha256(canon.toString());
+    }
+
+    /** The rubric as the judge reads it: one line per item, {@code - id (points, severity): description}. */
+    public String rubricText() {
+        StringBuilder sb = new StringBuilder();
+        for (RubricItem it : items) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append("- ").append(it.id()).append(" (").append(it.bonus() ? "+" : "").append(formatPoints(it.points()))
+                    .append(", ").append(it.severity().jsonName()).append("): ").append(it.description());
+        }
+        return sb.toString();
+    }
+
+    /** The judge prompt for one item: the template with task, history, reply and rubric filled in. */
+    public String render(ScoredItem item) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("rubric", rubricText());
+        values.put("task", taskText(item));
+        values.put("history", historyText(item.history()));
+        values.put("reply", item.reply());
+        return promptTemplate.render(values);
+    }
+
+    static String taskText(ScoredItem item) {
+        try {
+            return TASK_JSON.writerWithDefaultPrettyPrinter().writeValueAsString(item.task());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the task information as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String historyText(List<Turn> history) {
+        if (history.isEmpty()) {
+            return "(no earlier turns: the candidate reply opens the dialogue)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < history.size(); i++) {
+            Turn t = history.get(i);
+            if (i > 0) {
+                sb.append('\n');
+            }
+            sb.append(i + 1).append(". ").append(t.role() == Turn.Role.AGENT ? "AGENT" : "HOTEL").append(": ")
+                    .append(t.content().isBlank() ? "(no reply)" : t.content());
+        }
+        return sb.toString();
+    }
+
+    private static String formatPoints(double p) {
+        return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
