@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import repo.core.model.Qwen3Model;
 import repo.core.text.ChatFormat;
+import repo.core.text.ChatTokens;
 import repo.core.text.Message;
 import repo.core.text.QwenTokenizer;
 
@@ -79,8 +80,8 @@ public final class Sequences {
      * the generation prompt (ending in the empty think block) then {@code reply<|im_end|>} as targets.
      */
     public static Tokens promptAndReply(List<Message> prompt, String reply, QwenTokenizer tok, ChatFormat chat) {
-        long[] p = tok.encode(chat.render(prompt, true, false));
-        long[] c = tok.encode(reply + "<|im_end|>");
+        long[][] pr = ChatTokens.promptAndReply(prompt, reply, tok, chat);
+        long[] p = pr[0], c = pr[1];
         long[] ids = Arrays.copyOf(p, p.length + c.length);
         System.arraycopy(c, 0, ids, p.length, c.length);
         boolean[] target = new boolean[ids.length];

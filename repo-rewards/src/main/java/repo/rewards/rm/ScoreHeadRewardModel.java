@@ -1,0 +1,149 @@
+package repo.rewards.rm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import repo.core.io.PeftAdapters;
+import repo.core.model.ModelOptions;
+import repo.core.model.NoGrad;
+import repo.core.model.Qwen3Model;
+import repo.core.model.ScoreHead;
+import repo.core.text.ChatFormat;
+import repo.core.text.ChatTokens;
+import repo.core.text.QwenTokenizer;
+import repo.rewards.api.RewardModel;
+import repo.rewards.api.ScoredItem;
+import repo.rewards.api.SourceResult;
+import repo.rewards.prompt.AgentPrompt;
+
+/**
+ * The reward model (RM) as a reward source: a Qwen3 base, the RM trainer's LoRA adapter and its score head
+ * ({@code score.weight}), scoring each (task, history, reply) at the reply's last token, in batches.
+ * Items are rendered by {@link AgentPrompt} and tokenised as generation tokenises them ({@link ChatTokens}).
+ */
+public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
+    public static final String SOURCE = "rm";
+    private static final long PAD = QwenTokenizer.ENDOFTEXT;
+
+    private final Qwen3Model model;
+    private final QwenTokenizer tokenizer;
+    private final ScoreHead head;
+    private final String adapter; // the RM's adapter on the base, or null for a head on the bare base
+    private final boolean ownsModel;
+    private final int batchSize;
+    private final ChatFormat chat = new ChatFormat();
+
+    /**
+     * Scores with a model this object does not own (e.g. the policy's base during RL): the adapter named
+     * {@code adapter} is activated for each batch and the previously active one restored afterwards.
+     */
+    public ScoreHeadRewardModel(Qwen3Model model, QwenTokenizer tokenizer, ScoreHead head, String adapter, int batchSize) {
+        this(model, tokenizer, head, adapter, batchSize, false);
+    }
+
+    private ScoreHeadRewardModel(Qwen3Model model, QwenTokenizer tokenizer, ScoreHead head, String adapter, int batchSize,
+                                 boolean owns) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("RM batch size must be > 0, got " + batchSize);
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.head = head;
+        this.adapter = adapter;
+        this.batchSize = batchSize;
+        this.ownsModel = owns;
+    }
+
+    /**
+     * Loads an RM trained by {@code repo train} (algorithm rm): the base checkpoint, the run's
+     * {@code final/adapter} PEFT folder (or null for a head on the bare base) and {@code final/score_head.safetensors}.
+     */
+    public static ScoreHeadRewardModel load(Path base, Path adapterDir, Path headFile, ModelOptions options, int batchSize)
+            throws IOException {
+        Qwen3Model model = Qwen3Model.load(base, options);
+        try {
+            if (adapterDir != null) {
+                PeftAdapters.load(model, "rm", adapterDir);
+            }
+            ScoreHead head = ScoreHead.load(headFile, model.manager(), options.precision().computeType());
+            return new ScoreHeadRewardModel(model, QwenTokenizer.fromDirectory(base), head,
+                    adapterDir == null ? null : "rm", batchSize, true);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<SourceResult> score(List<ScoredItem> items) {
+        List<SourceResult> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += batchSize) {
+            List<ScoredItem> batch = items.subList(i, Math.min(items.size(), i + batchSize));
+            long t0 = System.nanoTime();
+            try {
+                float[] scores = scoreBatch(batch);
+                long ms = (System.nanoTime() - t0) / 1_000_000 / batch.size();
+                for (float s : scores) {
+                    out.add(SourceResult.ok(SOURCE, s, List.of(), ms));
+                }
+            } catch (RuntimeException e) {
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                for (int k = 0; k < batch.size(); k++) {
+                    out.add(SourceResult.failure(SOURCE, "reward model failed: " + e.getMessage(), ms));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Raw scores of token sequences (prompt + reply), right-padded into one batch. */
+    public float[] scoreTokens(List<long[]> sequences) {
+        int b = sequences.size(), t = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
+        long[] ids = new long[b * t], mask = new long[b * t];
+        Arrays.fill(ids, PAD);
+        for (int r = 0; r < b; r++) {
+            System.arraycopy(sequences.get(r), 0, ids, r * t, sequences.get(r).length);
+            Arrays.fill(mask, r * t, r * t + sequences.get(r).length, 1L);
+        }
+        String before = model.activeAdapter();
+        boolean training = model.isTraining();
+        model.setActiveAdapter(adapter);
+        model.setTraining(false);
+        try (NDScope scope = new NDScope()) {
+            return NoGrad.get(() -> {
+                NDArray idArr = model.manager().create(ids, new Shape(b, t));
+                NDArray maskArr = model.manager().create(mask, new Shape(b, t));
+                return head.scores(model.hidden(idArr, maskArr, null), maskArr).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray();
+            });
+        } finally {
+            model.setActiveAdapter(before);
+            model.setTraining(training);
+        }
+    }
+
+    private float[] scoreBatch(List<ScoredItem> batch) {
+        List<long[]> seqs = new ArrayList<>();
+        for (ScoredItem item : batch) {
+            long[][] pr = ChatTokens.promptAndReply(AgentPrompt.messages(item), item.reply(), tokenizer, chat);
+            long[] seq = Arrays.copyOf(pr[0], pr[0].length + pr[1].length);
+            System.arraycopy(pr[1], 0, seq, pr[0].length, pr[1].length);
+            seqs.add(seq);
+        }
+        return scoreTokens(seqs);
+    }
+
+    @Override
+    public void close() {
+        if (ownsModel) {
+            head.close();
+            tokenizer.close();
+            model.close();
+        }
+    }
+}
