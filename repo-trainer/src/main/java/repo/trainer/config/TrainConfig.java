@@ -36,6 +36,10 @@ import repo.trainer.common.LrSchedule;
  * @param optim optimiser and schedule
  * @param train steps, batch sizes, checkpointing
  * @param dpo DPO settings (algorithm dpo)
+ * @param rollout how RL replies are sampled (ppo, grpo, repo)
+ * @param ppo PPO/REPO settings (also the clipping and epochs of GRPO)
+ * @param grpo GRPO settings
+ * @param rewards where RL rewards come from
  */
 public record TrainConfig(
         Algorithm algorithm,
@@ -49,7 +53,11 @@ public record TrainConfig(
         @JsonProperty("full_parameter") boolean fullParameter,
         OptimSection optim,
         LoopSection train,
-        DpoSection dpo) {
+        DpoSection dpo,
+        RolloutSection rollout,
+        PpoSection ppo,
+        GrpoSection grpo,
+        RewardsSection rewards) {
 
     public TrainConfig {
         require(algorithm != null, "algorithm", "one of sft, rm, dpo, ppo, grpo, repo");
@@ -63,6 +71,10 @@ public record TrainConfig(
         optim = optim == null ? new OptimSection(null, null, null, null, null, null, null, null, null) : optim;
         train = train == null ? new LoopSection(null, null, null, null, null, null, null, null) : train;
         dpo = dpo == null ? new DpoSection(null) : dpo;
+        rollout = rollout == null ? new RolloutSection(null, null, null, null, null) : rollout;
+        ppo = ppo == null ? new PpoSection(null, null, null, null, null, null, null, null, null, null, null, null, null) : ppo;
+        grpo = grpo == null ? new GrpoSection(null, null) : grpo;
+        rewards = rewards == null ? new RewardsSection(null, null, null, null, null, null) : rewards;
         if (fullParameter && precision == ModelOptions.Precision.FP16_WEIGHTS) {
             throw new IllegalArgumentException("full_parameter training needs precision FP32 (or FP64), not FP16_WEIGHTS");
         }
@@ -175,6 +187,106 @@ public record TrainConfig(
             if (!(beta > 0)) {
                 throw new IllegalArgumentException("dpo.beta must be > 0, got " + beta);
             }
+        }
+    }
+
+    /**
+     * How replies are sampled during RL. Defaults: 512 new tokens (the paper's max response), temperature 1.0,
+     * top-p 1.0, top-k 0 (sample the policy as it is, so old log-probs are the sampling distribution), 8 prompts
+     * per step.
+     */
+    public record RolloutSection(@JsonProperty("max_new_tokens") Integer maxNewTokens, Double temperature,
+                                 @JsonProperty("top_p") Double topP, @JsonProperty("top_k") Integer topK,
+                                 @JsonProperty("prompts_per_step") Integer promptsPerStep) {
+        public RolloutSection {
+            maxNewTokens = positive("rollout.max_new_tokens", maxNewTokens, 512);
+            temperature = temperature == null ? 1.0 : temperature;
+            topP = topP == null ? 1.0 : topP;
+            topK = topK == null ? 0 : topK;
+            promptsPerStep = positive("rollout.prompts_per_step", promptsPerStep, 8);
+            if (!(temperature > 0) || !(topP > 0 && topP <= 1) || topK < 0) {
+                throw new IllegalArgumentException("rollout: temperature must be > 0, top_p in (0, 1], top_k >= 0; got "
+                        + temperature + ", " + topP + ", " + topK);
+            }
+        }
+    }
+
+    /** Where a KL penalty to the base model (adapters off) goes. */
+    public enum KlMode { OFF, REWARD, LOSS }
+
+    /**
+     * PPO (and REPO) settings; defaults are repo-method.md's decisions: ε 0.2, value clip 0.2, γ 1.0, λ 0.95,
+     * 2 epochs over each rollout batch, minibatches of 4 replies, value coefficient 0.5, no entropy bonus,
+     * whitened advantages, no KL penalty (KL to the base is still measured), k3 estimator.
+     *
+     * @param critic the critic adapter's LoRA settings (default: the policy's)
+     * @param criticInit {@code rm} warm-starts the value head from the reward model's score head; {@code random} does not
+     */
+    public record PpoSection(Integer epochs, @JsonProperty("minibatch_size") Integer minibatchSize,
+                             @JsonProperty("clip_eps") Double clipEps, @JsonProperty("value_clip") Double valueClip,
+                             Double gamma, Double lambda, @JsonProperty("vf_coef") Double vfCoef,
+                             @JsonProperty("entropy_coef") Double entropyCoef,
+                             @JsonProperty("whiten_advantages") Boolean whitenAdvantages,
+                             @JsonProperty("kl_coef") Double klCoef, @JsonProperty("kl_mode") KlMode klMode,
+                             @JsonProperty("kl_estimator") repo.trainer.algo.Kl.Estimator klEstimator,
+                             @JsonProperty("critic_init") CriticInit criticInit) {
+        public PpoSection {
+            epochs = positive("ppo.epochs", epochs, 2);
+            minibatchSize = positive("ppo.minibatch_size", minibatchSize, 4);
+            clipEps = clipEps == null ? 0.2 : clipEps;
+            valueClip = valueClip == null ? 0.2 : valueClip;
+            gamma = gamma == null ? 1.0 : gamma;
+            lambda = lambda == null ? 0.95 : lambda;
+            vfCoef = vfCoef == null ? 0.5 : vfCoef;
+            entropyCoef = entropyCoef == null ? 0.0 : entropyCoef;
+            whitenAdvantages = whitenAdvantages == null || whitenAdvantages;
+            klCoef = klCoef == null ? 0.0 : klCoef;
+            klMode = klMode == null ? KlMode.OFF : klMode;
+            klEstimator = klEstimator == null ? repo.trainer.algo.Kl.Estimator.K3 : klEstimator;
+            criticInit = criticInit == null ? CriticInit.RANDOM : criticInit;
+            if (!(clipEps > 0 && clipEps < 1) || !(valueClip > 0)) {
+                throw new IllegalArgumentException("ppo.clip_eps must be in (0, 1) and ppo.value_clip > 0; got " + clipEps + ", " + valueClip);
+            }
+            if (!(gamma > 0 && gamma <= 1) || !(lambda >= 0 && lambda <= 1)) {
+                throw new IllegalArgumentException("ppo.gamma must be in (0, 1] and ppo.lambda in [0, 1]; got " + gamma + ", " + lambda);
+            }
+            if (klMode != KlMode.OFF && !(klCoef > 0)) {
+                throw new IllegalArgumentException("ppo.kl_mode " + klMode + " needs ppo.kl_coef > 0");
+            }
+        }
+    }
+
+    /** How the value head starts. */
+    public enum CriticInit { RANDOM, RM }
+
+    /** GRPO settings: {@code group_size} samples per prompt (default 8), advantages divided by the group std (default true). */
+    public record GrpoSection(@JsonProperty("group_size") Integer groupSize, @JsonProperty("scale_by_std") Boolean scaleByStd) {
+        public GrpoSection {
+            groupSize = positive("grpo.group_size", groupSize, 8);
+            if (groupSize < 2) {
+                throw new IllegalArgumentException("grpo.group_size must be at least 2 (a group baseline needs two samples)");
+            }
+            scaleByStd = scaleByStd == null || scaleByStd;
+        }
+    }
+
+    /**
+     * RL reward sources.
+     *
+     * @param pipeline the reward pipeline YAML (sources on/off, combiner, rules); null = the algorithm's default:
+     *     REPO every source with the enhancement combiner, PPO and GRPO the RM alone
+     * @param rmAdapter the RM's PEFT adapter folder (the RM trainer's {@code final/adapter}); loaded onto the policy's
+     *     base as a third adapter, so no second copy of the base is held
+     * @param rmHead the RM's {@code score_head.safetensors}
+     * @param judge the judge YAML (see configs/judge.yaml); null = the offline rubric-rules judge
+     * @param rmBatchSize replies per RM forward
+     * @param traces write every scored rollout as a reward-trace line to {@code output/traces.jsonl}
+     */
+    public record RewardsSection(Path pipeline, @JsonProperty("rm_adapter") Path rmAdapter, @JsonProperty("rm_head") Path rmHead,
+                                 Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces) {
+        public RewardsSection {
+            rmBatchSize = positive("rewards.rm_batch_size", rmBatchSize, 8);
+            traces = traces == null || traces;
         }
     }
 
