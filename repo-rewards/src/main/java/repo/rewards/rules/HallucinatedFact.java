@@ -29,12 +29,12 @@ import repo.rewards.api.TaskInfo;
 public final class HallucinatedFact extends Rule {
     public static final String ID = "hallucinated-fact";
     public static final List<String> DEFAULT_BRANDS = List.of("希尔顿", "万豪", "凯悦", "喜来登", "威斯汀", "洲际", "皇冠假日", "假日酒店",
-            "香格里拉", "丽思卡尔顿", "四季酒店", "诺富特", "宜必思", "美居", "全季", "汉庭", "亚朵", "如家", "锦江之星", "维也纳", "桔子",
-            "7天", "速8", "Hilton", "Marriott", "Hyatt", "Sheraton", "Westin", "InterContinental", "Crowne Plaza", "Holiday Inn",
+            "香格里拉", "丽思卡尔顿", "四季酒店", "诺富特", "宜必思", "美居酒店", "全季", "汉庭", "亚朵", "如家酒店", "锦江之星", "维也纳酒店", "桔子酒店",
+            "7天酒店", "7天连锁", "速8酒店", "Hilton", "Marriott", "Hyatt", "Sheraton", "Westin", "InterContinental", "Crowne Plaza", "Holiday Inn",
             "Shangri-La", "Ritz-Carlton", "Four Seasons", "Novotel", "Ibis", "Mercure", "Atour", "Hanting", "Home Inn");
     private static final Pattern ZH_NAME = Pattern.compile("([\\p{IsHan}A-Za-z0-9·]{1,12}?)(大酒店|酒店|宾馆|饭店|客栈|民宿|度假村)");
     private static final Pattern ZH_STOP = Pattern.compile(
-            "^.*(的|家|和|与|跟|比|是|在|隔壁|附近|对面|旁边|比如|像|例如|其他|周边|同类|竞品|同档次|同商圈|这|那|该|各|贵|本|您|你|我们|咱们|对|把|给|了|说|看|从|及|或|等|为|于|如|让|向)");
+            "^.*([一二三四五六七八九十几两多\\d]家|这家|那家|哪家|每家|的|和|与|跟|比|是|在|隔壁|附近|对面|旁边|比如|像|例如|其他|周边|同类|竞品|同档次|同商圈|这|那|该|各|贵|本|您|你|我们|咱们|对|把|给|了|说|看|从|及|或|等|为|于|让|向|连|都|也|还|才|就)");
     private static final Pattern ZH_GENERIC = Pattern.compile(
             "^(五星级?|四星级?|三星级?|二星级?|星级|高端|高星|商务|经济型?|连锁|精品|度假|快捷|豪华|同类|当地|市区|机场|周边|附近|其他|品牌|单体|中高端|中端|城市|主题|同区域|区域|一些|多家|几家|好几家|很多|不少|部分|大部分|所有|整个|全市|全城)+$");
     private static final Pattern EN_NAME = Pattern.compile("\\b((?:[A-Z][\\w'&.-]*\\s+){1,4})(Hotel|Inn|Resort|Suites|Lodge|Hostel)\\b");

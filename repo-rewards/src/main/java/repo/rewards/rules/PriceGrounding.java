@@ -21,7 +21,8 @@ import repo.rewards.api.TaskInfo;
  *   <li>A price is grounded when it is within {@code tolerance} of a ticket's sale or net price, a
  *       competitor price, or any price said earlier in the dialogue (by the hotel or the agent).</li>
  *   <li>A discount followed by a price ("降10%到¥900", "10% off, i.e. ¥1,080", "打九折即900元", "便宜100元到900")
- *       must be consistent with some base (a price named just before it in the reply, else a ticket's
+ *       must be consistent with some base (a comma may sit between them only before 即 / 也就是 / i.e. / that is,
+ *       so "预订下降了12%，竞品是899元" is no arithmetic) (a price named just before it in the reply, else a ticket's
  *       sale/net price or a price from the history), within max(tolerance, 1).</li>
  *   <li>A new price the agent proposes is accepted when {@code allow_proposals} is on and it lies between
  *       a ticket's floor and its sale price.</li>
@@ -34,7 +35,8 @@ public final class PriceGrounding extends Rule {
             "(降|下调|便宜|少|减|优惠|让|打|lower|cut|reduc|drop|discount|knock)[^\\d。！？!?；;]{0,24}$", Pattern.CASE_INSENSITIVE);
     private static final Pattern OFF_AFTER = Pattern.compile("^\\s*(off|cut|reduction|discount|decrease|less)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINK = Pattern.compile(
-            "^[^\\d。！？!?;；\\n]{0,24}?(也就是|就是|即|即为|变成|降到|降至|调到|到|至|为|是|=|→|->|to|which is|that is|i\\.e\\.|making it|brings it to|down to|comes to)[\\s:：]*(约|大约|about)?\\s*$",
+            "^(?:[^\\d。！？!?;；\\n，,]{0,24}?(也就是|就是|即|即为|变成|降到|降至|调到|到|至|为|是|=|→|->|to|which is|that is|i\\.e\\.|making it|brings it to|down to|comes to)"
+                    + "|[^\\d。！？!?;；\\n]{0,8}?[,，]\\s*(即|即为|也就是|就是|i\\.e\\.|that is|which is|making it))[\\s:：]*(约|大约|about)?\\s*$",
             Pattern.CASE_INSENSITIVE);
 
     private final double tolerance;

@@ -16,6 +16,8 @@ class HallucinatedFactTest {
                 c("zh: unlisted name", item(ZH, "锦里客栈都已经降价了。"), "锦里客栈"),
                 c("zh: generic hotels and a true exposure figure", item(ZH, "周边同类酒店的价格都在900元左右，贵酒店上周曝光有12000次。")),
                 c("zh: wrong conversion figure", item(ZH, "您的转化率只有1.2%，低于商圈平均。"), "1.2%"),
+                c("zh: 近7天 is no brand, 这三家酒店 no name", item(ZH, "近7天这三家酒店的价格都降了。")),
+                c("zh: 如家酒店 is not a competitor", item(ZH, "连如家酒店都降价了。"), "如家酒店"),
                 c("en: unlisted brand", item(EN, "Even the Marriott nearby has dropped to ¥1,100."), "Marriott"),
                 c("en: listed competitor", item(EN, "Riverside Inn is offering ¥1,090 for a Superior King.")),
                 c("en: unlisted hotel name", item(EN, "Grand Peninsula Hotel next door charges less."), "Grand Peninsula Hotel"),

@@ -22,6 +22,8 @@ class PriceGroundingTest {
                 c("zh: price the hotel stated earlier is grounded", item(ZH, "您之前说旺季卖过1500元，现在是淡季了。",
                         h("旺季的时候我们卖过1500。"))),
                 c("zh: 便宜100元到900", item(ZH, "在现在的基础上便宜100元到900元可以吗？")),
+                c("zh: a trend percentage followed by a competitor price is no arithmetic",
+                        item(ZH, "近7天贵酒店的预订环比下降了12%，同商圈的全季酒店同款豪华大床房是899元。")),
                 c("en: competitor, net and proposal", item(EN, "Bund Garden Hotel sells its Deluxe King at ¥1,180; could we bring your net rate from ¥1,300 to ¥1,150?")),
                 c("en: bad discount arithmetic", item(EN, "A 10% cut would bring it to ¥1,100."), "10% cut would bring it to ¥1,100"),
                 c("en: ungrounded price above every ticket", item(EN, "Last year you sold this room at ¥1,680, so ¥1,150 is fair."), "¥1,680"),
