@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "repo", mixinStandardHelpOptions = true, version = "repo 0.1.0",
         description = "Reward-Enhanced Policy Optimization (REPO) for Qwen3 on the JVM.",
         subcommands = {InitModelCommand.class, GenerateCommand.class, LogitsCommand.class, ChatFormatCommand.class,
-                TokenizeCommand.class, CommandLine.HelpCommand.class})
+                TokenizeCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
