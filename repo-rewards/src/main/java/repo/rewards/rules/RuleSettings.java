@@ -131,8 +131,10 @@ public final class RuleSettings {
     public void done() {
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
+                Set<String> all = new LinkedHashSet<>(RuleSet.COMMON_KEYS);
+                all.addAll(known);
                 throw new IllegalArgumentException(key + ": unknown parameter for rule '" + ruleId + "'; known parameters: "
-                        + String.join(", ", RuleSet.COMMON_KEYS) + ", " + String.join(", ", known));
+                        + String.join(", ", all));
             }
         }
     }
