@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "repo", mixinStandardHelpOptions = true, version = "repo 0.1.0",
         description = "Reward-Enhanced Policy Optimization (REPO) for Qwen3 on the JVM.",
         subcommands = {InitModelCommand.class, GenerateCommand.class, LogitsCommand.class, ChatFormatCommand.class,
-                TokenizeCommand.class, TrainCommand.class, MergeAdapterCommand.class, ServeCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                TokenizeCommand.class, TrainCommand.class, MergeAdapterCommand.class, ScoreCommand.class,
+                ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
