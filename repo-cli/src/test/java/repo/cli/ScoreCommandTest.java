@@ -32,8 +32,9 @@ class ScoreCommandTest {
         Path traces = tmp.resolve("traces.jsonl");
         Result r = run("score", "--input", SAMPLES.toString(), "--out", traces.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("judge: off (no judge configured)", "rm: off", "rules: on (13 rules)", "combiner: enhancement (n = 100)",
+        assertThat(r.out()).contains("rm: off", "judge: offline rubric rules (no LLM)", "rules: 13 rules", "combiner: enhancement (n = 100)",
                 "items: 13, dropped: 0");
+        assertThat(r.out()).containsPattern("judge\\(offline-rules\\)\\s+13\\s+0");
         assertThat(r.out()).containsPattern("rule\\s+items hit\\s+hit rate\\s+findings\\s+points\\s+high\\s+medium\\s+low");
         assertThat(r.out()).containsPattern("internal-term-leak\\s+1\\s+7\\.7%\\s+2\\s+-100\\.0\\s+2\\s+0\\s+0");
         assertThat(r.out()).containsPattern("source\\s+n\\s+failures\\s+mean");
@@ -63,17 +64,17 @@ class ScoreCommandTest {
         Files.writeString(cfg, "rules:\n  internal-term-leak: {enabled: false}\n");
         Result r = run("score", "--config", cfg.toString(), "--input", SAMPLES.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("rules: on (12 rules)").doesNotContain("internal-term-leak");
+        assertThat(r.out()).contains("judge: off", "rules: 12 rules").doesNotContain("internal-term-leak");
 
         Files.writeString(cfg, "rules:\n  internal-term-leek: {}\n");
         Result bad = run("score", "--config", cfg.toString(), "--input", SAMPLES.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("repo score: " + cfg + ": rules.internal-term-leek: unknown rule id 'internal-term-leek'; known rule ids:");
 
-        Files.writeString(cfg, "sources: {judge: true}\n");
-        Result judge = run("score", "--config", cfg.toString(), "--input", SAMPLES.toString());
-        assertThat(judge.code()).isEqualTo(1);
-        assertThat(judge.err()).contains("sources.judge is on, but repo score has no judge to load yet");
+        Files.writeString(cfg, "sources: {rm: true}\n");
+        Result rm = run("score", "--config", cfg.toString(), "--input", SAMPLES.toString());
+        assertThat(rm.code()).isEqualTo(1);
+        assertThat(rm.err()).contains("sources.rm is on; give --rm-model DIR and --rm-head FILE");
     }
 
     @Test

@@ -45,6 +45,11 @@ public record PipelineConfig(boolean rm, boolean judge, boolean rules, CombinerK
                 null, "<defaults>");
     }
 
+    /** A copy with the sources switched as given. */
+    public PipelineConfig withSources(boolean rmOn, boolean judgeOn, boolean rulesOn) {
+        return new PipelineConfig(rmOn, judgeOn, rulesOn, combiner, n, whitenRm, weights, onSourceFailure, rulesBlock, origin);
+    }
+
     /** The rule set this config describes, found through ServiceLoader. */
     public RuleSet ruleSet() {
         return RuleSet.fromConfig(rulesBlock, origin, Thread.currentThread().getContextClassLoader());

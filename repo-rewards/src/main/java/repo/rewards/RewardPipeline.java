@@ -57,10 +57,11 @@ public final class RewardPipeline {
     /** One trace per item, in order. */
     public List<RewardTrace> score(List<ScoredItem> items) {
         List<SourceResult> rmResults = rm == null ? null : scoreRm(items);
+        List<SourceResult> judged = judgeAll(items);
         List<Sources> sources = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             ScoredItem item = items.get(i);
-            SourceResult j = judge == null ? null : judgeOne(item);
+            SourceResult j = judged == null ? null : judged.get(i);
             SourceResult r = rules == null ? null : rules.evaluate(item);
             sources.add(new Sources(rmResults == null ? null : rmResults.get(i), j, r));
         }
@@ -93,6 +94,26 @@ public final class RewardPipeline {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             return items.stream().map(it -> SourceResult.failure("rm", why, ms)).toList();
         }
+    }
+
+    /** Every item's judge result; a {@link repo.rewards.judge.Judge} judges the batch concurrently within its limit. */
+    private List<SourceResult> judgeAll(List<ScoredItem> items) {
+        if (judge == null) {
+            return null;
+        }
+        if (judge instanceof repo.rewards.judge.Judge batched) {
+            try {
+                List<SourceResult> all = batched.judgeAll(items);
+                if (all != null && all.size() == items.size() && all.stream().allMatch(java.util.Objects::nonNull)) {
+                    return all;
+                }
+            } catch (RuntimeException e) {
+                // fall through to one-by-one, where each failure is recorded per item
+            }
+        }
+        List<SourceResult> out = new ArrayList<>();
+        items.forEach(item -> out.add(judgeOne(item)));
+        return out;
     }
 
     private SourceResult judgeOne(ScoredItem item) {

@@ -90,21 +90,24 @@ public record Summary(int items, int dropped, List<RuleStats> rules, List<Source
                 vs.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), vs.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
     }
 
-    /** Two plain-text tables: rules, then sources. */
+    /** Two plain-text tables: rules, then sources (name columns as wide as the longest name). */
     public String render() {
+        int rw = Math.max(4, rules.stream().mapToInt(r -> r.ruleId().length()).max().orElse(0));
+        int sw = Math.max(6, sources.stream().mapToInt(x -> x.source().length()).max().orElse(0));
+        String ruleRow = "%-" + rw + "s %9s %8s %8s %9s %5s %6s %4s%n";
+        String sourceRow = "%-" + sw + "s %4s %8s %9s %9s %9s %9s%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "items: %d, dropped: %d%n%n", items, dropped));
-        sb.append(String.format(Locale.ROOT, "%-20s %9s %8s %8s %9s %5s %6s %4s%n", "rule", "items hit", "hit rate", "findings", "points",
-                "high", "medium", "low"));
+        sb.append(String.format(Locale.ROOT, ruleRow, "rule", "items hit", "hit rate", "findings", "points", "high", "medium", "low"));
         for (RuleStats r : rules) {
-            sb.append(String.format(Locale.ROOT, "%-20s %9d %7.1f%% %8d %9.1f %5d %6d %4d%n", r.ruleId(), r.itemsHit(), 100 * r.hitRate(),
-                    r.findings(), r.points(), r.bySeverity().get(Severity.HIGH), r.bySeverity().get(Severity.MEDIUM),
-                    r.bySeverity().get(Severity.LOW)));
+            sb.append(String.format(Locale.ROOT, ruleRow, r.ruleId(), r.itemsHit(), String.format(Locale.ROOT, "%.1f%%", 100 * r.hitRate()),
+                    r.findings(), String.format(Locale.ROOT, "%.1f", r.points()), r.bySeverity().get(Severity.HIGH),
+                    r.bySeverity().get(Severity.MEDIUM), r.bySeverity().get(Severity.LOW)));
         }
-        sb.append(String.format(Locale.ROOT, "%n%-8s %4s %8s %9s %9s %9s %9s%n", "source", "n", "failures", "mean", "std", "min", "max"));
-        for (SourceStats s : sources) {
-            sb.append(String.format(Locale.ROOT, "%-8s %4d %8d %9s %9s %9s %9s%n", s.source(), s.n(), s.failures(), fmt(s.mean()), fmt(s.std()),
-                    fmt(s.min()), fmt(s.max())));
+        sb.append(String.format(Locale.ROOT, "%n" + sourceRow, "source", "n", "failures", "mean", "std", "min", "max"));
+        for (SourceStats x : sources) {
+            sb.append(String.format(Locale.ROOT, sourceRow, x.source(), x.n(), x.failures(), fmt(x.mean()), fmt(x.std()),
+                    fmt(x.min()), fmt(x.max())));
         }
         return sb.toString();
     }
