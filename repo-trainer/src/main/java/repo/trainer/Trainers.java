@@ -4,6 +4,7 @@ import java.io.IOException;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.dpo.DpoTrainer;
 import repo.trainer.loop.TrainingLoop;
+import repo.trainer.rl.RlTrainer;
 import repo.trainer.rm.RmTrainer;
 import repo.trainer.sft.SftTrainer;
 
@@ -17,8 +18,7 @@ public final class Trainers {
             case SFT -> SftTrainer.train(config, resume);
             case RM -> RmTrainer.train(config, resume);
             case DPO -> DpoTrainer.train(config, resume);
-            case PPO, GRPO, REPO -> throw new UnsupportedOperationException("algorithm " + config.algorithm().yamlName()
-                    + " is not available yet; the RL trainers are being built");
+            case PPO, GRPO, REPO -> RlTrainer.train(config, resume);
         };
     }
 }

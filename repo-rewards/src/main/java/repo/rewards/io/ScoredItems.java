@@ -53,6 +53,18 @@ public final class ScoredItems {
 
     /** Reads and validates every line of a JSONL file. */
     public static List<ScoredItem> read(Path file) {
+        return read(file, false);
+    }
+
+    /**
+     * Reads RL prompt items: the same lines without {@code "reply"} (the agent's next turn is to be generated);
+     * the items come back with an empty reply.
+     */
+    public static List<ScoredItem> readPrompts(Path file) {
+        return read(file, true);
+    }
+
+    private static List<ScoredItem> read(Path file, boolean prompts) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -63,13 +75,31 @@ public final class ScoredItems {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (!line.isBlank()) {
-                items.add(parseLine(line, file.toString(), i + 1));
+                items.add(prompts ? parsePrompt(line, file.toString(), i + 1) : parseLine(line, file.toString(), i + 1));
             }
         }
         if (items.isEmpty()) {
             throw new IllegalArgumentException(file + ": no items; " + ITEM_SHAPE + " on each line");
         }
         return items;
+    }
+
+    private static ScoredItem parsePrompt(String line, String where, int lineNumber) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return parseLine(line, where, lineNumber); // reports the JSON error
+        }
+        if (node instanceof ObjectNode o) {
+            if (o.has("reply")) {
+                throw new IllegalArgumentException(where + ":" + lineNumber + ": a prompt item has no \"reply\" (the policy "
+                        + "generates it); expected {\"task\": {...}, \"history\": [...]}");
+            }
+            o.put("reply", "");
+            return parseLine(o.toString(), where, lineNumber);
+        }
+        return parseLine(line, where, lineNumber);
     }
 
     /**
