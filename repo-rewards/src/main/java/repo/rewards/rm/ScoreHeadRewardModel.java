@@ -133,6 +133,11 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
             long[][] pr = ChatTokens.promptAndReply(AgentPrompt.messages(item), item.reply(), tokenizer, chat);
             long[] seq = Arrays.copyOf(pr[0], pr[0].length + pr[1].length);
             System.arraycopy(pr[1], 0, seq, pr[0].length, pr[1].length);
+            int max = model.config().maxPositionEmbeddings();
+            if (seq.length > max) { // RoPE would run on, silently scoring positions the model never saw
+                throw new IllegalArgumentException((item.id() == null ? "an item" : "item " + item.id()) + " has "
+                        + seq.length + " tokens (prompt + reply), more than max_position_embeddings " + max);
+            }
             seqs.add(seq);
         }
         return scoreTokens(seqs);
