@@ -51,6 +51,10 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("RM batch size must be > 0, got " + batchSize);
         }
+        if (head.hiddenSize() != model.config().hiddenSize()) {
+            throw new IllegalArgumentException("the score head has hidden size " + head.hiddenSize() + " but the base model has"
+                    + " hidden_size " + model.config().hiddenSize() + ": the head was trained on another base checkpoint");
+        }
         this.model = model;
         this.tokenizer = tokenizer;
         this.head = head;
@@ -70,9 +74,14 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
             if (adapterDir != null) {
                 PeftAdapters.load(model, "rm", adapterDir);
             }
-            ScoreHead head = ScoreHead.load(headFile, model.manager(), options.precision().computeType());
-            return new ScoreHeadRewardModel(model, QwenTokenizer.fromDirectory(base), head,
-                    adapterDir == null ? null : "rm", batchSize, true);
+            ScoreHead head = ScoreHead.load(headFile, model.manager(), options.precision().computeType()); // closed with model
+            QwenTokenizer tokenizer = QwenTokenizer.fromDirectory(base);
+            try {
+                return new ScoreHeadRewardModel(model, tokenizer, head, adapterDir == null ? null : "rm", batchSize, true);
+            } catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
