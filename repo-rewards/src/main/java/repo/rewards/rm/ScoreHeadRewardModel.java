@@ -51,6 +51,10 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("RM batch size must be > 0, got " + batchSize);
         }
+        if (head.hiddenSize() != model.config().hiddenSize()) {
+            throw new IllegalArgumentException("the score head has hidden size " + head.hiddenSize() + " but the base model has"
+                    + " hidden_size " + model.config().hiddenSize() + ": the head was trained on another base checkpoint");
+        }
         this.model = model;
         this.tokenizer = tokenizer;
         this.head = head;
@@ -70,9 +74,14 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
             if (adapterDir != null) {
                 PeftAdapters.load(model, "rm", adapterDir);
             }
-            ScoreHead head = ScoreHead.load(headFile, model.manager(), options.precision().computeType());
-            return new ScoreHeadRewardModel(model, QwenTokenizer.fromDirectory(base), head,
-                    adapterDir == null ? null : "rm", batchSize, true);
+            ScoreHead head = ScoreHead.load(headFile, model.manager(), options.precision().computeType()); // closed with model
+            QwenTokenizer tokenizer = QwenTokenizer.fromDirectory(base);
+            try {
+                return new ScoreHeadRewardModel(model, tokenizer, head, adapterDir == null ? null : "rm", batchSize, true);
+            } catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -133,6 +142,11 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
             long[][] pr = ChatTokens.promptAndReply(AgentPrompt.messages(item), item.reply(), tokenizer, chat);
             long[] seq = Arrays.copyOf(pr[0], pr[0].length + pr[1].length);
             System.arraycopy(pr[1], 0, seq, pr[0].length, pr[1].length);
+            int max = model.config().maxPositionEmbeddings();
+            if (seq.length > max) { // RoPE would run on, silently scoring positions the model never saw
+                throw new IllegalArgumentException((item.id() == null ? "an item" : "item " + item.id()) + " has "
+                        + seq.length + " tokens (prompt + reply), more than max_position_embeddings " + max);
+            }
             seqs.add(seq);
         }
         return scoreTokens(seqs);
