@@ -101,7 +101,7 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
                     out.add(SourceResult.ok(SOURCE, s, List.of(), ms));
                 }
             } catch (RuntimeException e) {
-                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long ms = (System.nanoTime() - t0) / 1_000_000 / batch.size();
                 for (int k = 0; k < batch.size(); k++) {
                     out.add(SourceResult.failure(SOURCE, "reward model failed: " + e.getMessage(), ms));
                 }
