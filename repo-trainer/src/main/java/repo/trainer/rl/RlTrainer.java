@@ -260,7 +260,10 @@ public final class RlTrainer {
         List<ScoredItem> items = new ArrayList<>();
         for (Rollout r : rollouts) {
             ObjectNode extra = r.prompt.extra().deepCopy();
-            extra.putPOJO("reply_token_ids", r.replyIds);
+            com.fasterxml.jackson.databind.node.ArrayNode ids = extra.putArray("reply_token_ids"); // for programmatic rewards
+            for (long id : r.replyIds) {
+                ids.add(id);
+            }
             items.add(new ScoredItem(r.prompt.id(), r.prompt.task(), r.prompt.history(), r.text, extra));
         }
         List<RewardTrace> traces = scorer.score(items);
@@ -303,20 +306,24 @@ public final class RlTrainer {
         });
     }
 
-    /** {(B, T-1) next-token log-probs, (B, T-1) entropies or null}. */
+    /**
+     * {(B, W) next-token log-probs, (B, W) entropies or null} over the window of positions that predict reply
+     * tokens: the LM head and softmax run on W = T-1-offset positions, not on the whole prompt.
+     */
     private NDArray[] policyForward(Batch b, boolean entropy) {
         Qwen3Model model = models.model;
-        NDArray hidden = model.hidden(b.ids, b.mask, null);                          // (B, T, h)
-        NDArray logits = model.logits(hidden.get(new NDIndex(":, :-1, :")));        // (B, T-1, V)
+        NDArray hidden = model.hidden(b.ids, b.mask, null);                                    // (B, T, h)
+        NDArray logits = model.logits(hidden.get(new NDIndex(":, {}:-1, :", b.offset)));      // (B, W, V)
         NDArray ls = logits.logSoftmax(-1);
-        NDArray logp = ls.gather(b.ids.get(new NDIndex(":, 1:")).expandDims(-1), -1).squeeze(-1); // (B, T-1)
+        NDArray next = b.ids.get(new NDIndex(":, {}:", b.offset + 1)).expandDims(-1);         // (B, W, 1)
+        NDArray logp = ls.gather(next, -1).squeeze(-1);                                        // (B, W)
         return new NDArray[] {logp, entropy ? ls.exp().mul(ls).sum(new int[] {-1}).neg() : null};
     }
 
-    /** (B, T-1) values of the state before each next token. */
+    /** (B, W) values of the state before each next token in the window. */
     private NDArray valueForward(Batch b) {
-        NDArray hidden = models.model.hidden(b.ids, b.mask, null);                  // (B, T, h)
-        return models.valueHead.values(hidden).get(new NDIndex(":, :-1"));          // (B, T-1)
+        NDArray hidden = models.model.hidden(b.ids, b.mask, null);                            // (B, T, h)
+        return models.valueHead.values(hidden).get(new NDIndex(":, {}:-1", b.offset));        // (B, W)
     }
 
     // 4. advantages --------------------------------------------------------------------------------
@@ -462,53 +469,60 @@ public final class RlTrainer {
         }
     }
 
-    /** Right-padded prompt+reply rows and the mask of positions that predict a reply token. */
+    /**
+     * Right-padded prompt+reply rows. Per-token tensors cover the window of positions [offset, T-1) where
+     * offset = (shortest prompt) − 1: position i predicts token i+1, so every reply token is predicted inside it.
+     */
     static final class Batch {
-        final NDArray ids, mask, replyMask; // (B, T), (B, T), (B, T-1)
-        final int width;                    // T - 1
+        final NDArray ids, mask, replyMask; // (B, T), (B, T), (B, W)
+        final int offset, width;            // W = T - 1 - offset
 
-        private Batch(NDArray ids, NDArray mask, NDArray replyMask, int width) {
+        private Batch(NDArray ids, NDArray mask, NDArray replyMask, int offset, int width) {
             this.ids = ids;
             this.mask = mask;
             this.replyMask = replyMask;
+            this.offset = offset;
             this.width = width;
         }
 
         static Batch of(NDManager m, List<Rollout> rows) {
             int b = rows.size(), t = rows.stream().mapToInt(Rollout::length).max().orElse(1);
+            int offset = rows.stream().mapToInt(r -> r.promptIds.length).min().orElse(1) - 1, w = t - 1 - offset;
             long[] ids = new long[b * t], mask = new long[b * t];
-            float[] reply = new float[b * (t - 1)];
+            float[] reply = new float[b * w];
             Arrays.fill(ids, repo.core.text.QwenTokenizer.ENDOFTEXT);
             for (int i = 0; i < b; i++) {
                 Rollout r = rows.get(i);
                 System.arraycopy(r.promptIds, 0, ids, i * t, r.promptIds.length);
                 System.arraycopy(r.replyIds, 0, ids, i * t + r.promptIds.length, r.replyIds.length);
                 Arrays.fill(mask, i * t, i * t + r.length(), 1L);
-                Arrays.fill(reply, i * (t - 1) + r.promptIds.length - 1, i * (t - 1) + r.length() - 1, 1f);
+                int from = i * w + r.promptIds.length - 1 - offset;
+                Arrays.fill(reply, from, from + r.replyIds.length, 1f);
             }
-            return new Batch(m.create(ids, new Shape(b, t)), m.create(mask, new Shape(b, t)),
-                    m.create(reply, new Shape(b, t - 1)), t - 1);
+            return new Batch(m.create(ids, new Shape(b, t)), m.create(mask, new Shape(b, t)), m.create(reply, new Shape(b, w)), offset, w);
         }
 
-        /** Copies each row's reply segment of a (B, T-1) tensor into the rollout. */
+        private int start(int row, Rollout r) {
+            return row * width + r.promptIds.length - 1 - offset;
+        }
+
+        /** Copies each row's reply segment of a (B, W) tensor into the rollout. */
         void scatter(NDArray perPosition, List<Rollout> rows, java.util.function.BiConsumer<Rollout, float[]> into) {
             float[] all = perPosition.toType(DataType.FLOAT32, false).toFloatArray();
             for (int i = 0; i < rows.size(); i++) {
                 Rollout r = rows.get(i);
-                int from = i * width + r.promptIds.length - 1;
-                into.accept(r, Arrays.copyOfRange(all, from, from + r.replyIds.length));
+                into.accept(r, Arrays.copyOfRange(all, start(i, r), start(i, r) + r.replyIds.length));
             }
         }
 
-        /** A (B, T-1) tensor holding each row's per-token figures at its reply positions, 0 elsewhere. */
+        /** A (B, W) tensor holding each row's per-token figures at its reply positions, 0 elsewhere. */
         NDArray perToken(List<Rollout> rows, java.util.function.Function<Rollout, Object> figures) {
             float[] out = new float[rows.size() * width];
             for (int i = 0; i < rows.size(); i++) {
                 Rollout r = rows.get(i);
                 Object f = figures.apply(r);
-                int from = i * width + r.promptIds.length - 1;
                 for (int k = 0; k < r.replyIds.length; k++) {
-                    out[from + k] = f instanceof float[] fa ? fa[k] : (float) ((double[]) f)[k];
+                    out[start(i, r) + k] = f instanceof float[] fa ? fa[k] : (float) ((double[]) f)[k];
                 }
             }
             return replyMask.getManager().create(out, new Shape(rows.size(), width)).toType(replyMask.getDataType(), false);

@@ -50,8 +50,8 @@ class RlTrainerTest {
                 + "\"floor_price\": 760}], \"competitors\": [{\"hotel\": \"全季酒店\", \"room\": \"大床房\", \"price\": 799}]}";
         prompts = Files.write(tmp.resolve("prompts.jsonl"), List.of(
                 "{\"id\": \"p1\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"您好，请问有什么事？\"}]}",
-                "{\"id\": \"p2\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"价格已经很低了。\"}]}"));
-        // the target: the second most likely first reply token, summed over both prompts, under the initial policy
+                "{\"id\": \"p2\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"您好，请问有什么事？\"}]}"));
+        // the target: the second most likely first reply token under the initial policy (both prompts read the same)
         TrainConfig c = config("ppo", "probe", "");
         try (RlModels m = RlModels.open(c); NDScope scope = new NDScope()) {
             NDArray probs = null;
@@ -73,8 +73,8 @@ class RlTrainerTest {
                 seed: 3
                 data: {train: %s}
                 lora: {r: 8, alpha: 16}
-                optim: {lr: 0.01, schedule: constant}
-                rollout: {max_new_tokens: 2, prompts_per_step: 8}
+                optim: {lr: 0.003, schedule: constant}
+                rollout: {max_new_tokens: 2, prompts_per_step: 8, top_k: 8}
                 rewards: {traces: false}
                 %s
                 """.formatted(algorithm, model, tmp.resolve(out), prompts, extra), out + ".yaml");
@@ -98,6 +98,8 @@ class RlTrainerTest {
 
     /** Mean reward over the last three steps. */
     static double finalReward(List<MetricsLog.Entry> m) {
+        System.err.println("reward_mean by step: " + m.stream().map(e -> String.format(java.util.Locale.ROOT, "%.2f", e.extra().get("reward_mean"))).toList()
+                + " kl: " + m.stream().map(e -> String.format(java.util.Locale.ROOT, "%.3f", e.extra().get("kl"))).toList());
         return m.subList(m.size() - 3, m.size()).stream().mapToDouble(e -> e.extra().get("reward_mean")).average().orElseThrow();
     }
 
@@ -111,7 +113,7 @@ class RlTrainerTest {
     void ppoLearnsTheRewardWithBaseWeightsUntouchedAndOneBaseCopy() throws IOException {
         TrainConfig c = config("ppo", "ppo", """
                 ppo: {epochs: 2, minibatch_size: 8}
-                train: {max_steps: 30, save_every: 30, progress: false}
+                train: {max_steps: 20, save_every: 20, progress: false}
                 """);
         try (RlModels m = RlModels.open(c)) {
             Map<String, float[]> before = snapshot(m);
@@ -141,7 +143,7 @@ class RlTrainerTest {
         TrainConfig c = config("grpo", "grpo", """
                 grpo: {group_size: 4}
                 ppo: {epochs: 2, minibatch_size: 8}
-                train: {max_steps: 30, save_every: 30, progress: false}
+                train: {max_steps: 20, save_every: 20, progress: false}
                 """.replace("prompts_per_step: 8", "prompts_per_step: 2"));
         try (RlModels m = RlModels.open(c)) {
             assertThat(m.hasCritic()).isFalse();
@@ -162,7 +164,7 @@ class RlTrainerTest {
                 """);
         TrainConfig c = config("repo", "repo", """
                 ppo: {epochs: 2, minibatch_size: 8}
-                train: {max_steps: 30, save_every: 30, progress: false}
+                train: {max_steps: 20, save_every: 20, progress: false}
                 """);
         try (RlModels m = RlModels.open(c)) {
             RewardPipeline p = new RewardPipeline(PipelineConfig.load(pipeline), firstToken(1, -1), null);
