@@ -136,6 +136,7 @@ class TrainersTest {
                 """.formatted(prefsTrain, prefsEval));
         TrainingLoop.Result r = RmTrainer.train(c, false);
         MetricsLog.Entry last = metrics(c).get(19);
+        metrics(c).forEach(e -> assertThat(e.gradNorm()).as("grad norm at step %d", e.step()).isFinite());
         assertThat(last.extra().get("accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(last.extra().get("eval_accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(r.finalDir().resolve(RmTrainer.HEAD_FILE)).exists();
@@ -153,6 +154,7 @@ class TrainersTest {
         DpoTrainer.train(c, false);
         List<MetricsLog.Entry> m = metrics(c);
         assertThat(m.get(0).extra().get("reward_margin")).isCloseTo(0.0, within(1e-4)); // B = 0: policy == reference
+        m.forEach(e -> assertThat(e.gradNorm()).as("grad norm at step %d", e.step()).isFinite());
         assertThat(m.get(19).extra().get("accuracy")).isGreaterThan(0.9);
         assertThat(m.get(19).extra().get("eval_accuracy")).isGreaterThan(0.9);
     }

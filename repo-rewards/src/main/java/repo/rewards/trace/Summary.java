@@ -48,8 +48,11 @@ public record Summary(int items, int dropped, List<RuleStats> rules, List<Source
             for (SourceResult s : traces.get(i).sources()) {
                 bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s);
                 for (Finding f : s.findings()) {
-                    byRule.computeIfAbsent(f.ruleId(), k -> new ArrayList<>()).add(f);
-                    hits.computeIfAbsent(f.ruleId(), k -> new HashSet<>()).add(i);
+                    // rules keep their bare ids; other sources' items are prefixed, so a rubric item that shares
+                    // an id with a rule (over-promise) gets a row of its own
+                    String key = s.source().equals("rules") ? f.ruleId() : s.source() + ":" + f.ruleId();
+                    byRule.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+                    hits.computeIfAbsent(key, k -> new HashSet<>()).add(i);
                 }
             }
         }

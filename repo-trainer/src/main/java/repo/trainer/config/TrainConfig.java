@@ -340,6 +340,8 @@ public record TrainConfig(
 
     /** The configuration as JSON, stored in every checkpoint. */
     public JsonNode toJson() {
-        return new ObjectMapper().valueToTree(this);
+        com.fasterxml.jackson.databind.module.SimpleModule paths = new com.fasterxml.jackson.databind.module.SimpleModule()
+                .addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()); // as written, not file:// URIs
+        return new ObjectMapper().registerModule(paths).valueToTree(this);
     }
 }

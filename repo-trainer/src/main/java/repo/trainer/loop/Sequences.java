@@ -20,6 +20,7 @@ import repo.core.text.QwenTokenizer;
  */
 public final class Sequences {
     public static final long PAD = QwenTokenizer.ENDOFTEXT;
+    private static final String EMPTY_THINK = "<think>\n\n</think>\n\n";
 
     private Sequences() {
     }
@@ -46,8 +47,9 @@ public final class Sequences {
 
     /**
      * Renders a conversation with the chat template and tokenises it piece by piece, so that exactly the
-     * assistant completions ({@code ChatFormat.renderWithSpans}) are targets. Pieces meet at
-     * {@code <|im_start|>assistant\n} and {@code <|im_end|>}, where the tokenizer splits anyway.
+     * assistant completions ({@code ChatFormat.renderWithSpans}) are targets, less the empty think block the
+     * template gives the final turn (generation with thinking off has it in the prompt). Pieces meet at
+     * {@code <|im_start|>assistant\n}, the think block and {@code <|im_end|>}, where the tokenizer splits anyway.
      */
     public static Tokens dialogue(List<Message> messages, QwenTokenizer tok, ChatFormat chat) {
         ChatFormat.Rendered r = chat.renderWithSpans(messages, false, true);
@@ -55,9 +57,11 @@ public final class Sequences {
         List<Boolean> isTarget = new ArrayList<>();
         int at = 0;
         for (ChatFormat.Span span : r.completionSpans()) {
-            pieces.add(tok.encode(r.text().substring(at, span.begin())));
+            // an empty think block opening a turn belongs to the prompt, as in generation with thinking off
+            int begin = r.text().startsWith(EMPTY_THINK, span.begin()) ? span.begin() + EMPTY_THINK.length() : span.begin();
+            pieces.add(tok.encode(r.text().substring(at, begin)));
             isTarget.add(false);
-            pieces.add(tok.encode(r.text().substring(span.begin(), span.end())));
+            pieces.add(tok.encode(r.text().substring(begin, span.end())));
             isTarget.add(true);
             at = span.end();
         }
