@@ -212,7 +212,7 @@ public record TrainConfig(
     }
 
     /** Where a KL penalty to the base model (adapters off) goes. */
-    public enum KlMode { OFF, REWARD, LOSS }
+    public enum KlMode { NONE, REWARD, LOSS }
 
     /**
      * PPO (and REPO) settings; defaults are repo-method.md's decisions: ε 0.2, value clip 0.2, γ 1.0, λ 0.95,
@@ -241,7 +241,7 @@ public record TrainConfig(
             entropyCoef = entropyCoef == null ? 0.0 : entropyCoef;
             whitenAdvantages = whitenAdvantages == null || whitenAdvantages;
             klCoef = klCoef == null ? 0.0 : klCoef;
-            klMode = klMode == null ? KlMode.OFF : klMode;
+            klMode = klMode == null ? KlMode.NONE : klMode;
             klEstimator = klEstimator == null ? repo.trainer.algo.Kl.Estimator.K3 : klEstimator;
             criticInit = criticInit == null ? CriticInit.RANDOM : criticInit;
             if (!(clipEps > 0 && clipEps < 1) || !(valueClip > 0)) {
@@ -250,7 +250,7 @@ public record TrainConfig(
             if (!(gamma > 0 && gamma <= 1) || !(lambda >= 0 && lambda <= 1)) {
                 throw new IllegalArgumentException("ppo.gamma must be in (0, 1] and ppo.lambda in [0, 1]; got " + gamma + ", " + lambda);
             }
-            if (klMode != KlMode.OFF && !(klCoef > 0)) {
+            if (klMode != KlMode.NONE && !(klCoef > 0)) {
                 throw new IllegalArgumentException("ppo.kl_mode " + klMode + " needs ppo.kl_coef > 0");
             }
         }
