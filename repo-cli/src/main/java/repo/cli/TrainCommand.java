@@ -10,7 +10,7 @@ import repo.trainer.config.TrainConfig;
 import repo.trainer.loop.TrainingLoop;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train from a YAML configuration; `algorithm:` picks the trainer (sft, rm, dpo).")
+        description = "Train from a YAML configuration; `algorithm:` picks the trainer (sft, rm, dpo, ppo, grpo, repo).")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE.yaml") Path config;
     @Option(names = "--resume", description = "continue from the newest complete checkpoint in the run folder") boolean resume;
