@@ -74,7 +74,7 @@ class RewardTraceTest {
         assertThat(leak.bySeverity()).isEqualTo(Map.of(Severity.LOW, 0, Severity.MEDIUM, 0, Severity.HIGH, 2));
         assertThat(s.rules().get(2).ruleId()).isEqualTo("length");
         assertThat(s.rules().get(2).itemsHit()).isZero();
-        assertThat(s.rules().get(3).ruleId()).isEqualTo("soothe-first"); // judge rubric items are counted too
+        assertThat(s.rules().get(3).ruleId()).isEqualTo("judge:soothe-first"); // judge rubric items are counted too, under their source
         Summary.SourceStats judge = s.sources().stream().filter(x -> x.source().equals("judge")).findFirst().orElseThrow();
         assertThat(judge.n()).isEqualTo(2);
         assertThat(judge.failures()).isEqualTo(1);

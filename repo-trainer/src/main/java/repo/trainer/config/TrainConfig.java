@@ -178,6 +178,12 @@ public record TrainConfig(
             maxLength = positive("train.max_length", maxLength, 2048);
             progress = progress == null || progress;
         }
+
+        /** A bar with ETA on a terminal, or with {@code progress: false} a plain line every {@code log_every} steps on stderr. */
+        public repo.trainer.common.Progress.Options progressOptions() {
+            return progress ? repo.trainer.common.Progress.Options.auto()
+                    : repo.trainer.common.Progress.Options.lines(logEvery, System.err);
+        }
     }
 
     /** @param beta DPO temperature β (default 0.1) */

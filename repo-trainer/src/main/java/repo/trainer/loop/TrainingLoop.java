@@ -12,14 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import repo.trainer.common.AdamW;
 import repo.trainer.common.Checkpoints;
 import repo.trainer.common.GradClip;
 import repo.trainer.common.LrSchedule;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.common.Progress;
-import repo.trainer.common.TrainerState;
+import repo.trainer.common.RunFolder;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.DataOrder;
 import repo.trainer.data.MicroBatches;
@@ -68,35 +67,21 @@ public final class TrainingLoop<E> {
      */
     public Result run(boolean resume, int stopAfter) throws IOException {
         Path runDir = config.output();
-        Files.createDirectories(runDir);
         TrainConfig.LoopSection loop = config.train();
-        Optional<Checkpoints.Checkpoint> from = resume ? Checkpoints.resume(runDir) : Optional.empty();
-        if (!resume && !Checkpoints.list(runDir).isEmpty()) {
-            throw new IllegalStateException(runDir + " already holds checkpoints; pass --resume to continue that run "
-                    + "or choose another output folder");
-        }
+        RunFolder.Start start = RunFolder.begin(runDir, resume);
         LrSchedule schedule = config.optim().schedule(loop.maxSteps());
         Checkpoints checkpoints = new Checkpoints(loop.keepLast());
         DataOrder order = new DataOrder(train.size(), config.seed(), true);
         try (AdamW adam = new AdamW(objective.parameters(), adamConfig())) {
-            int start = 0;
-            DataOrder.Position position = DataOrder.Position.start();
-            MetricsLog metrics;
-            if (from.isPresent()) {
-                Path dir = from.get().dir();
-                objective.load(dir.resolve(TRAINABLE));
-                adam.load(dir.resolve(OPTIMIZER));
-                TrainerState state = TrainerState.read(dir);
-                start = state.step();
-                position = state.position();
-                metrics = MetricsLog.resume(runDir.resolve("metrics.jsonl"), start);
-            } else {
-                metrics = MetricsLog.create(runDir.resolve("metrics.jsonl"));
+            if (start.checkpoint() != null) {
+                objective.load(start.checkpoint().resolve(TRAINABLE));
+                adam.load(start.checkpoint().resolve(OPTIMIZER));
             }
-            DataOrder.Cursor cursor = order.cursor(position);
+            MetricsLog metrics = start.metrics();
+            DataOrder.Cursor cursor = order.cursor(start.position());
             MetricsLog.Entry last = null;
-            try (metrics; Progress progress = Progress.start(name, loop.maxSteps(), start, progressOptions())) {
-                for (int step = start + 1; step <= loop.maxSteps(); step++) {
+            try (metrics; Progress progress = Progress.start(name, loop.maxSteps(), start.step(), loop.progressOptions())) {
+                for (int step = start.step() + 1; step <= loop.maxSteps(); step++) {
                     last = step(step, cursor, adam, schedule.lr(step));
                     metrics.append(last);
                     progress.update(step, String.format(Locale.ROOT, "loss %.4f", last.loss()));
@@ -163,8 +148,7 @@ public final class TrainingLoop<E> {
             Files.createDirectories(trainable);
             objective.save(trainable);
             adam.save(dir.resolve(OPTIMIZER));
-            new TrainerState(step, position.epoch(), position.index(), config.seed(), config.seed(), config.toJson())
-                    .write(dir);
+            RunFolder.writeState(dir, step, position, config);
         });
     }
 
@@ -173,7 +157,4 @@ public final class TrainingLoop<E> {
         return new AdamW.Config(o.beta1(), o.beta2(), o.eps(), o.weightDecay());
     }
 
-    private Progress.Options progressOptions() {
-        return config.train().progress() ? Progress.Options.auto() : Progress.Options.lines(config.train().logEvery(), System.err);
-    }
 }

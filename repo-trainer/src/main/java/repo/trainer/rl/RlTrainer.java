@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import repo.core.generate.Generation;
 import repo.core.generate.Generator;
@@ -41,7 +40,7 @@ import repo.trainer.common.GradClip;
 import repo.trainer.common.LrSchedule;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.common.Progress;
-import repo.trainer.common.TrainerState;
+import repo.trainer.common.RunFolder;
 import repo.trainer.config.Algorithm;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.DataOrder;
@@ -151,13 +150,8 @@ public final class RlTrainer {
 
     private TrainingLoop.Result run(boolean resume, int stopAfter) throws IOException {
         Path runDir = config.output();
-        Files.createDirectories(runDir);
         TrainConfig.LoopSection loop = config.train();
-        Optional<Checkpoints.Checkpoint> from = resume ? Checkpoints.resume(runDir) : Optional.empty();
-        if (!resume && !Checkpoints.list(runDir).isEmpty()) {
-            throw new IllegalStateException(runDir + " already holds checkpoints; pass --resume to continue that run "
-                    + "or choose another output folder");
-        }
+        RunFolder.Start start = RunFolder.begin(runDir, resume);
         LrSchedule schedule = config.optim().schedule(loop.maxSteps());
         Checkpoints checkpoints = new Checkpoints(loop.keepLast());
         DataOrder order = new DataOrder(prompts.size(), config.seed(), true);
@@ -165,28 +159,19 @@ public final class RlTrainer {
                 config.optim().weightDecay());
         try (AdamW policyOpt = new AdamW(models.policyParameters(), adamConfig);
              AdamW criticOpt = models.hasCritic() ? new AdamW(models.criticParameters(), adamConfig) : null) {
-            int start = 0;
-            DataOrder.Position position = DataOrder.Position.start();
-            MetricsLog log;
-            if (from.isPresent()) {
-                Path dir = from.get().dir();
-                models.load(dir.resolve(TRAINABLE));
-                policyOpt.load(dir.resolve(OPT_POLICY));
+            if (start.checkpoint() != null) {
+                models.load(start.checkpoint().resolve(TRAINABLE));
+                policyOpt.load(start.checkpoint().resolve(OPT_POLICY));
                 if (criticOpt != null) {
-                    criticOpt.load(dir.resolve(OPT_CRITIC));
+                    criticOpt.load(start.checkpoint().resolve(OPT_CRITIC));
                 }
-                TrainerState state = TrainerState.read(dir);
-                start = state.step();
-                position = state.position();
-                log = MetricsLog.resume(runDir.resolve("metrics.jsonl"), start);
-            } else {
-                log = MetricsLog.create(runDir.resolve("metrics.jsonl"));
             }
-            DataOrder.Cursor cursor = order.cursor(position);
+            MetricsLog log = start.metrics();
+            DataOrder.Cursor cursor = order.cursor(start.position());
             MetricsLog.Entry last = null;
-            Progress.Options po = loop.progress() ? Progress.Options.auto() : Progress.Options.lines(loop.logEvery(), System.err);
-            try (log; Progress progress = Progress.start(config.algorithm().yamlName(), loop.maxSteps(), start, po)) {
-                for (int step = start + 1; step <= loop.maxSteps(); step++) {
+            try (log; Progress progress = Progress.start(config.algorithm().yamlName(), loop.maxSteps(), start.step(),
+                    loop.progressOptions())) {
+                for (int step = start.step() + 1; step <= loop.maxSteps(); step++) {
                     last = step(step, cursor, policyOpt, criticOpt, schedule.lr(step));
                     log.append(last);
                     progress.update(step, String.format(Locale.ROOT, "reward %.3f kl %.4f", last.extra().get("reward_mean"),
@@ -200,7 +185,7 @@ public final class RlTrainer {
                             if (criticOpt != null) {
                                 criticOpt.save(dir.resolve(OPT_CRITIC));
                             }
-                            new TrainerState(s, p.epoch(), p.index(), config.seed(), config.seed(), config.toJson()).write(dir);
+                            RunFolder.writeState(dir, s, p, config);
                         });
                     }
                     if (step == stopAfter && step < loop.maxSteps()) {
