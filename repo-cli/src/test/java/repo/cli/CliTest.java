@@ -120,8 +120,16 @@ class CliTest {
     }
 
     @Test
+    void benchReportsRatiosToGemm() {
+        Result r = run("bench", "--preset", "tiny", "--prompt-tokens", "8", "--decode-steps", "2", "--reps", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("GEMM GFLOP/s").contains("prefill 1x8").contains("decode 1x2").contains("lora step 1x8");
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String cmd : List.of("init-model", "generate", "logits", "chat-format", "tokenize")) {
+        for (String cmd : List.of("init-model", "generate", "logits", "chat-format", "tokenize", "train", "merge-adapter", "score",
+                "serve", "bench")) {
             Result r = run(cmd, "--help");
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: repo " + cmd);

@@ -95,6 +95,43 @@ public final class ForwardBench {
         }
         out.add(new Figure("decode " + batch + "x" + steps, decode, decodeFlops, gemm,
                 String.format(java.util.Locale.ROOT, "%.1f tokens/s", batch * steps / decode)));
+        out.add(loraTrainStep(model, ids, batch, t, reps, gemm));
         return out;
+    }
+
+    /**
+     * One LoRA training step's forward and backward (rank 16 on all seven projections, next-token loss on every
+     * position). The base is frozen, so backward computes input gradients only: about the forward's matmul FLOPs
+     * again, counted as 2 × forward (LoRA's own FLOPs are negligible and left out).
+     */
+    private static Figure loraTrainStep(Qwen3Model model, long[] ids, int batch, int t, int reps, double gemm) {
+        String previous = model.activeAdapter();
+        model.addAdapter("bench", repo.core.model.LoraConfig.of(16, 32), 0);
+        model.setActiveAdapter("bench");
+        double best = Double.MAX_VALUE;
+        try {
+            for (int r = 0; r < reps + 1; r++) {
+                try (NDManager sub = model.manager().newSubManager(); NDScope scope = new NDScope();
+                     ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                    NDArray input = sub.create(ids, new Shape(batch, t));
+                    long t0 = System.nanoTime();
+                    NDArray logits = model.forward(input, null, null);                            // (B, T, V)
+                    NDArray next = input.get(new NDIndex(":, 1:")).expandDims(-1);               // (B, T-1, 1)
+                    NDArray loss = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1).gather(next, -1).mean().neg();
+                    gc.backward(loss);
+                    if (r > 0) {
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                    }
+                }
+                for (NDArray p : model.adapterParameters("bench")) {
+                    ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
+                }
+            }
+        } finally {
+            model.setActiveAdapter(previous);
+            model.removeAdapter("bench");
+        }
+        return new Figure("lora step " + batch + "x" + t, best, 2 * batch * forwardFlops(model.config(), t, 0, t), gemm,
+                String.format(java.util.Locale.ROOT, "%.0f tokens/s", batch * t / best));
     }
 }
