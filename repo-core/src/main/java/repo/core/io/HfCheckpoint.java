@@ -295,7 +295,7 @@ public final class HfCheckpoint implements AutoCloseable {
         Map<String, NDArray> ordered = checkWeights(config, weights);
         checkExtraFiles(extraFiles);
         Path target = dir.toAbsolutePath();
-        checkWritable(target);
+        checkWritable(target, "a checkpoint");
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
         try {
@@ -348,18 +348,19 @@ public final class HfCheckpoint implements AutoCloseable {
         }
     }
 
-    private static void checkWritable(Path dir) throws IOException {
+    /** {@code dir} must not exist or be empty: nothing is ever written over ({@code what}: "a checkpoint", "an adapter"). */
+    static void checkWritable(Path dir, String what) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
         if (!Files.isDirectory(dir)) {
-            throw new FileAlreadyExistsException(dir.toString(), null, "exists and is not a folder; a checkpoint is"
-                    + " written into a new or empty folder");
+            throw new FileAlreadyExistsException(dir.toString(), null, "exists and is not a folder; " + what
+                    + " is written into a new or empty folder");
         }
         try (Stream<Path> children = Files.list(dir)) {
             if (children.findAny().isPresent()) {
-                throw new FileAlreadyExistsException(dir.toString(), null, "is not empty; a checkpoint is written into"
-                        + " a new or empty folder");
+                throw new FileAlreadyExistsException(dir.toString(), null, "is not empty; " + what
+                        + " is written into a new or empty folder");
             }
         }
     }

@@ -65,7 +65,7 @@ public final class PeftAdapters {
         LoraConfig cfg = model.adapterConfig(adapter);
         Map<String, LoraAdapter> modules = model.adapterModules(adapter);
         Path target = dir.toAbsolutePath();
-        checkWritable(target);
+        HfCheckpoint.checkWritable(target, "an adapter");
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
         try (NDScope scope = new NDScope()) {
@@ -120,21 +120,6 @@ public final class PeftAdapters {
         return c;
     }
 
-    private static void checkWritable(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new FileAlreadyExistsException(dir.toString(), null, "exists and is not a folder; an adapter is written"
-                    + " into a new or empty folder");
-        }
-        try (Stream<Path> children = Files.list(dir)) {
-            if (children.findAny().isPresent()) {
-                throw new FileAlreadyExistsException(dir.toString(), null, "is not empty; an adapter is written into a"
-                        + " new or empty folder");
-            }
-        }
-    }
 
     private static void deleteRecursively(Path root, Exception primary) {
         try (Stream<Path> all = Files.walk(root)) {

@@ -143,7 +143,12 @@ public record Message(Role role, String content, String reasoningContent) {
         }
     }
 
-    private static Message fromJson(JsonNode node) {
+    /**
+     * One message from its JSON object {@code {"role", "content", "reasoning_content"?}}; unknown fields are refused.
+     *
+     * @throws IllegalArgumentException saying what is wrong (callers prefix the file and position)
+     */
+    public static Message fromJson(JsonNode node) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(
                     "is " + describe(node) + ": expected an object with \"role\" and \"content\"");

@@ -2,18 +2,15 @@ package repo.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import repo.core.text.Message;
-import repo.core.text.Message.Role;
 
 /** Shared field checks for the JSON Lines records; messages say what is wrong and what was expected. */
 final class JsonFields {
 
-    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "reasoning_content");
 
     private JsonFields() {
     }
@@ -47,36 +44,12 @@ final class JsonFields {
         List<Message> out = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             try {
-                out.add(message(array.get(i)));
+                out.add(Message.fromJson(array.get(i)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("\"" + field + "\"[" + i + "]: " + e.getMessage(), e);
             }
         }
         return List.copyOf(out);
-    }
-
-    private static Message message(JsonNode node) {
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("is " + describe(node) + ": expected an object with \"role\" and \"content\"");
-        }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!MESSAGE_FIELDS.contains(name)) {
-                throw new IllegalArgumentException(
-                        "unknown field \"" + name + "\": expected only role, content, reasoning_content");
-            }
-        }
-        Role role = Role.fromJsonName(requiredString(node, "role"));
-        String content = requiredString(node, "content");
-        JsonNode reasoning = node.get("reasoning_content");
-        if (reasoning == null || reasoning.isNull()) {
-            return new Message(role, content, null);
-        }
-        if (!reasoning.isTextual()) {
-            throw new IllegalArgumentException(
-                    "\"reasoning_content\" is " + describe(reasoning) + ": expected a string or null");
-        }
-        return new Message(role, content, reasoning.textValue());
     }
 
     /** Every field of {@code object} not in {@code known}, deep-copied, in file order. */
