@@ -7,14 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
 import repo.trainer.data.PreferencePair;
-import repo.trainer.loop.Objective;
+import repo.trainer.loop.ModelObjective;
 import repo.trainer.loop.PairExample;
 import repo.trainer.loop.Sequences;
 import repo.trainer.loop.Splits;
@@ -76,13 +75,12 @@ public final class DpoTrainer {
         return Sequences.targetSum(Sequences.nextTokenLogProbs(tm.model(), b[0], b[1]), b[2]);
     }
 
-    static final class DpoObjective implements Objective<Example> {
-        private final TrainableModel tm;
+    static final class DpoObjective extends ModelObjective<Example> {
         private final float beta;
         private final List<Example> eval;
 
         DpoObjective(TrainableModel tm, double beta, List<Example> eval) {
-            this.tm = tm;
+            super(tm);
             this.beta = (float) beta;
             this.eval = eval;
         }
@@ -117,21 +115,6 @@ public final class DpoTrainer {
             double correct = m.gt(0).toType(DataType.FLOAT32, false).sum().getFloat();
             return new Part(loss, Map.of("reward_margin", m.sum().getFloat() / normalizer, "accuracy", correct / normalizer),
                     micro.stream().mapToLong(e -> e.pair().chosen().length() + e.pair().rejected().length()).sum());
-        }
-
-        @Override
-        public List<NDArray> parameters() {
-            return tm.parameters();
-        }
-
-        @Override
-        public void save(Path dir) throws IOException {
-            tm.save(dir);
-        }
-
-        @Override
-        public void load(Path dir) throws IOException {
-            tm.load(dir);
         }
 
         /** Preference accuracy (implicit reward of chosen above rejected) on held-out pairs. */

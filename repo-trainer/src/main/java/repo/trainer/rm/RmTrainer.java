@@ -13,7 +13,7 @@ import repo.core.model.ScoreHead;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
 import repo.trainer.data.PreferencePair;
-import repo.trainer.loop.Objective;
+import repo.trainer.loop.ModelObjective;
 import repo.trainer.loop.PairExample;
 import repo.trainer.loop.Sequences;
 import repo.trainer.loop.Splits;
@@ -50,13 +50,12 @@ public final class RmTrainer {
         }
     }
 
-    static final class RmObjective implements Objective<PairExample> {
-        private final TrainableModel tm;
+    static final class RmObjective extends ModelObjective<PairExample> {
         private final ScoreHead head;
         private final List<PairExample> eval;
 
         RmObjective(TrainableModel tm, ScoreHead head, List<PairExample> eval) {
-            this.tm = tm;
+            super(tm);
             this.head = head;
             this.eval = eval;
         }

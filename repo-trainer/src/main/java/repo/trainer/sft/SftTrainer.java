@@ -3,7 +3,6 @@ package repo.trainer.sft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,7 @@ import repo.core.text.ChatFormat;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
 import repo.trainer.data.SftExample;
-import repo.trainer.loop.Objective;
+import repo.trainer.loop.ModelObjective;
 import repo.trainer.loop.Sequences;
 import repo.trainer.loop.Sequences.Tokens;
 import repo.trainer.loop.Splits;
@@ -54,12 +53,11 @@ public final class SftTrainer {
     }
 
     /** Next-token cross-entropy on target tokens. */
-    static final class SftObjective implements Objective<Tokens> {
-        private final TrainableModel tm;
+    static final class SftObjective extends ModelObjective<Tokens> {
         private final List<Tokens> eval;
 
         SftObjective(TrainableModel tm, List<Tokens> eval) {
-            this.tm = tm;
+            super(tm);
             this.eval = eval;
         }
 
@@ -79,21 +77,6 @@ public final class SftTrainer {
             NDArray logp = Sequences.nextTokenLogProbs(tm.model(), b[0], b[1]);         // (B, T-1)
             NDArray nll = Sequences.targetSum(logp, b[2]).sum().neg().div((float) normalizer); // scalar
             return new Part(nll, Map.of(), micro.stream().mapToLong(Tokens::length).sum());
-        }
-
-        @Override
-        public List<NDArray> parameters() {
-            return tm.parameters();
-        }
-
-        @Override
-        public void save(Path dir) throws IOException {
-            tm.save(dir);
-        }
-
-        @Override
-        public void load(Path dir) throws IOException {
-            tm.load(dir);
         }
 
         /** Token-mean cross-entropy on the held-out dialogues. */
