@@ -4,7 +4,7 @@ import java.util.List;
 import repo.rewards.api.SourceResult;
 
 /**
- * The REPO enhancement rule (repo-method.md §3): {@code E = clip(E_judge + E_func, -n, n)} and
+ * The REPO enhancement rule (arXiv 2510.04214, §3 of the method): {@code E = clip(E_judge + E_func, -n, n)} and
  * {@code R = R_model + |R_model| * E / n}. The multiplier stays in [0, 2], so the sign of R_model never
  * flips, |R| ≤ 2|R_model|, R is non-decreasing in E, and R_model = 0 gives R = 0.
  *

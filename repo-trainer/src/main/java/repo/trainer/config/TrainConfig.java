@@ -221,7 +221,7 @@ public record TrainConfig(
     public enum KlMode { NONE, REWARD, LOSS }
 
     /**
-     * PPO (and REPO) settings; defaults are repo-method.md's decisions: ε 0.2, value clip 0.2, γ 1.0, λ 0.95,
+     * PPO (and REPO) settings; defaults are the project's documented choices where the paper is silent: ε 0.2, value clip 0.2, γ 1.0, λ 0.95,
      * 2 epochs over each rollout batch, minibatches of 4 replies, value coefficient 0.5, no entropy bonus,
      * whitened advantages, no KL penalty (KL to the base is still measured), k3 estimator.
      *
