@@ -41,6 +41,8 @@ class PressAfterAcceptTest {
                         a("家庭房到手价能否给到560元？"), h("家庭房560太低了，我们做不了。"))),
                 c("en: ¥1,120 is too low is no offer", item(EN, "I understand. Competitors are even lower, though; could we meet at ¥1,180?",
                         a("Could the net rate come down to ¥1,120?"), h("¥1,120 is too low for us, we would lose money."))),
+                c("zh: 870 offered, only going lower is refused", item(ZH, "谢谢王经理！那能不能再降到850元？", h("行吧，870给你们，再低我们就亏了。")),
+                        "能不能再降"),
                 // Permission to go on is no agreement to a price.
                 c("en: Sure, go ahead. is no agreement", item(EN, "Thank you. Nearby hotels are priced even lower: Bund Garden Hotel sells its Deluxe King at ¥1,180.",
                         a("May I share some market data with you?"), h("Sure, go ahead."))),
