@@ -18,6 +18,11 @@ import repo.rewards.api.Turn;
  * ticket's target, or, naming no price, agreed: 同意 / 可以 / 没问题 / agreed / deal / OK, not negated and not
  * "可以考虑") and the reply still asks for a lower price: an ask-lower phrase (再降, 再便宜, 还能不能, lower,
  * a bit more...) or a price below the hotel's offer. Parameters: {@code ask_lower} (regular expressions).
+ *
+ * <p>A price in a clause that rejects or complains about it ("1200我们真的亏", "家庭房560太低了", "too low for
+ * us") is no offer. An agreement word next to mere permission to go on ("OK, go ahead", "好的，您说") is no
+ * agreement. When the hotel agrees and names several prices without an offer cue ("OK, deal. 740 and 660."),
+ * each of them counts as offered.
  */
 public final class PressAfterAccept extends Rule {
     public static final String ID = "press-after-accept";
@@ -27,7 +32,17 @@ public final class PressAfterAccept extends Rule {
             "\\b(a bit|a little|slightly) (lower|more off|cheaper)\\b", "\\bbetter price\\b", "\\bsqueeze\\b", "\\bshave off\\b",
             "\\bfurther (discount|reduction|cut)\\b", "\\beven (lower|less|cheaper)\\b");
     private static final Pattern AGREE = Pattern.compile(
-            "(同意|可以|没问题|行吧|行的|好的|好吧|就按|接受|成交|就这么办|按您说的|agreed|agree|deal|\\bok\\b|okay|fine with|accept|sounds good|that works|go ahead|let's do)",
+            "(同意|可以|没问题|行吧|行的|好的|好吧|就按|接受|成交|就这么办|按您说的|agreed|agree|deal|\\bok\\b|okay|fine with|accept|sounds good|that works|let's do)",
+            Pattern.CASE_INSENSITIVE);
+    /** Permission to go on talking ("Sure, go ahead", "好的，您说"): agrees to no price or proposal. */
+    private static final Pattern PERMISSION = Pattern.compile(
+            "(你说|您说|请说|请讲|说吧|讲吧|继续说|请继续|go ahead|go on|carry on|i'm listening|tell me|let's hear|what is it|shoot)",
+            Pattern.CASE_INSENSITIVE);
+    /** A clause that rejects or complains about a price ("1200我们真的亏", "560太低了", "too low for us"). */
+    private static final Pattern REFUSAL = Pattern.compile(
+            "(亏|赔|太低|太少|偏低|低了|不行|不能接受|接受不了|没法|没办法|做不了|做不到|不可能|不同意|不会同意|不划算|不答应|不现实"
+                    + "|too low|too cheap|can't|cannot|can not|won't|no way|not possible|impossible|lose money|losing money|at a loss"
+                    + "|below (our )?cost|not acceptable|unacceptable|not workable|doesn't work|does not work)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern TENTATIVE = Pattern.compile("(考虑|再说|商量|请示|研究|想想|问问|think about|consider|check with|get back)",
             Pattern.CASE_INSENSITIVE);
@@ -96,14 +111,19 @@ public final class PressAfterAccept extends Rule {
 
     /** The lowest price the hotel offered that is at or below a ticket's target, or null. */
     private Double acceptedOffer(String h, List<TaskInfo.Ticket> tickets) {
-        List<Texts.Price> all = Texts.loosePrices(h);
+        List<Texts.Price> all = new ArrayList<>();
+        for (Texts.Price p : Texts.loosePrices(h)) {
+            if (!REFUSAL.matcher(clause(h, p.begin(), p.end())).find()) {
+                all.add(p);
+            }
+        }
         List<Texts.Price> offers = new ArrayList<>();
         for (Texts.Price p : all) {
             if (OFFER_CUE.matcher(h.substring(Math.max(0, p.begin() - 8), p.begin())).find()) {
                 offers.add(p);
             }
         }
-        if (offers.isEmpty() && all.size() == 1) {
+        if (offers.isEmpty() && (all.size() == 1 || (!all.isEmpty() && agrees(h)))) {
             offers = all;
         }
         Double best = null;
@@ -121,11 +141,45 @@ public final class PressAfterAccept extends Rule {
         }
         Matcher m = AGREE.matcher(h);
         while (m.find()) {
-            if (!Texts.negatedBefore(h, m.start(), 3)) {
+            int end = clauseEnd(h, m.end());
+            String around = clause(h, m.start(), m.end()) + (end < h.length() ? clause(h, end + 1, end + 1) : "");
+            if (!Texts.negatedBefore(h, m.start(), 3) && !PERMISSION.matcher(around).find()) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean clauseBreak(char c) {
+        return "，,。！？!?；;\n".indexOf(c) >= 0 || c == '.';
+    }
+
+    /** Index of the clause break at or after {@code pos}, or the text length. */
+    private static int clauseEnd(String s, int pos) {
+        for (int i = pos; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean inNumber = (c == '.' || c == ',') && i > 0 && i + 1 < s.length() && Character.isDigit(s.charAt(i - 1))
+                    && Character.isDigit(s.charAt(i + 1));
+            if (clauseBreak(c) && !inNumber) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    /** The clause (between punctuation marks) holding {@code [begin, end)}; digit-grouping commas and decimal points do not break it. */
+    private static String clause(String s, int begin, int end) {
+        int b = begin;
+        while (b > 0) {
+            char c = s.charAt(b - 1);
+            boolean inNumber = (c == '.' || c == ',') && b - 2 >= 0 && b < s.length() && Character.isDigit(s.charAt(b - 2))
+                    && Character.isDigit(s.charAt(b));
+            if (clauseBreak(c) && !inNumber) {
+                break;
+            }
+            b--;
+        }
+        return s.substring(b, clauseEnd(s, Math.max(end, b)));
     }
 
     /** ServiceLoader provider. */

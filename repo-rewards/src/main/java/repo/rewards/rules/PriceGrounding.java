@@ -27,6 +27,8 @@ import repo.rewards.api.TaskInfo;
  *   <li>A new price the agent proposes is accepted when {@code allow_proposals} is on and it lies between
  *       a ticket's floor and its sale price.</li>
  *   <li>Nothing the agent proposes may be below every ticket's floor (a cut that goes there fires too).</li>
+ *   <li>A percentage that describes a trend of a metric (预订下降了15%, 曝光减少了20%, "bookings dropped 15%",
+ *       "15% fewer bookings") is no discount, unless its clause also names a price cut (降价, 打折, 到手价, "rate", "off").</li>
  * </ul>
  */
 public final class PriceGrounding extends Rule {
@@ -38,6 +40,18 @@ public final class PriceGrounding extends Rule {
             "^(?:[^\\d。！？!?;；\\n，,]{0,24}?(也就是|就是|即|即为|变成|降到|降至|调到|到|至|为|是|=|→|->|to|which is|that is|i\\.e\\.|making it|brings it to|down to|comes to)"
                     + "|[^\\d。！？!?;；\\n]{0,8}?[,，]\\s*(即|即为|也就是|就是|i\\.e\\.|that is|which is|making it))[\\s:：]*(约|大约|about)?\\s*$",
             Pattern.CASE_INSENSITIVE);
+
+    /** A metric whose change a percentage may describe: bookings, exposure, conversion, occupancy... */
+    private static final Pattern METRIC = Pattern.compile(
+            "(预订|订单|订房|入住率|出租率|曝光|浏览|点击|转化|流量|间夜|销量|搜索|访问|需求|环比|同比|booking|reservation|exposure|impression"
+                    + "|conversion|occupancy|traffic|views|clicks|demand|searches|room nights|week on week|month on month|year on year|wow\\b|yoy\\b)",
+            Pattern.CASE_INSENSITIVE);
+    /** Words that make a percentage a cut on a price even next to a metric (降价, 打折, 到手价, "the rate", "off"). */
+    private static final Pattern PRICE_CUT = Pattern.compile(
+            "(价|折|优惠|便宜|让利|(给|帮|再|能否|能不能|可否|可以)降|price|rate|discount|\\boff\\b|\\bcut (the|your|it)\\b)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern METRIC_AFTER = Pattern.compile(
+            "^\\s*(的|fewer|less|more|lower|higher|of)?\\s*" + METRIC.pattern(), Pattern.CASE_INSENSITIVE);
 
     private final double tolerance;
     private final boolean allowProposals;
@@ -62,7 +76,7 @@ public final class PriceGrounding extends Rule {
             boolean reduction = d.off() > 0 && (r.substring(d.begin(), d.end()).contains("折")
                     || REDUCE_BEFORE.matcher(r.substring(Math.max(Texts.sentenceStart(r, d.begin()), d.begin() - 20), d.begin())).find()
                     || OFF_AFTER.matcher(r.substring(d.end())).find());
-            if (!reduction) {
+            if (!reduction || trend(r, d.begin(), d.end())) {
                 continue;
             }
             Texts.Price result = linked(r, d.end(), prices);
@@ -129,6 +143,21 @@ public final class PriceGrounding extends Rule {
         }
         out.sort((a, b) -> Integer.compare(a.evidence().begin(), b.evidence().begin()));
         return out;
+    }
+
+    /**
+     * Whether the percentage at {@code [begin, end)} describes a trend ("预订下降了15%", "bookings dropped 15%",
+     * "15% fewer bookings"): its clause names a metric before it, or a metric follows it, and no price-cut word.
+     */
+    private static boolean trend(String r, int begin, int end) {
+        int b = begin;
+        while (b > 0 && "，,。！？!?；;\n".indexOf(r.charAt(b - 1)) < 0) {
+            b--;
+        }
+        String before = r.substring(b, begin);
+        String after = r.substring(end, Math.min(r.length(), end + 16));
+        boolean metric = METRIC.matcher(before).find() || METRIC_AFTER.matcher(after).find();
+        return metric && !PRICE_CUT.matcher(before).find() && !PRICE_CUT.matcher(after.split("[，,。！？!?；;]", 2)[0]).find();
     }
 
     private boolean belowFloor(double v, List<TaskInfo.Ticket> tickets) {

@@ -2,6 +2,7 @@ package repo.rewards.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +19,10 @@ import repo.rewards.api.TaskInfo;
  * The label is the nearest sale/net word within {@code window} characters before the number (no other
  * number in between) or a net/sale word right after it ("¥1000 net"). Parameter: {@code tolerance}
  * (how close counts as equal, default 0.5).
+ *
+ * <p>With several tickets, a price is compared only with the tickets of the room type the reply names last
+ * before it, so a 到手价 proposal for one room type may equal another room type's 售价; when no room type is
+ * named before it, every ticket counts.
  */
 public final class SaleNetConfusion extends Rule {
     public static final String ID = "sale-net-confusion";
@@ -45,12 +50,13 @@ public final class SaleNetConfusion extends Rule {
     public List<Finding> evaluate(ScoredItem item) {
         String r = item.reply();
         List<Finding> out = new ArrayList<>();
-        List<TaskInfo.Ticket> tickets = item.task().tickets();
+        List<TaskInfo.Ticket> all = item.task().tickets();
         for (Texts.Price p : Texts.prices(r)) {
             Label label = label(r, p);
             if (label == null) {
                 continue;
             }
+            List<TaskInfo.Ticket> tickets = scope(r, p.begin(), all);
             boolean isSale = tickets.stream().anyMatch(t -> Texts.near(p.value(), t.salePrice(), tolerance));
             boolean isNet = tickets.stream().anyMatch(t -> Texts.near(p.value(), t.netPrice(), tolerance));
             if (label == Label.SALE && isNet && !isSale) {
@@ -64,6 +70,47 @@ public final class SaleNetConfusion extends Rule {
             }
         }
         return out;
+    }
+
+    /**
+     * The tickets a price at {@code at} is about: those of the room type the reply names last before it (when
+     * there are several tickets), else every ticket.
+     */
+    private static List<TaskInfo.Ticket> scope(String r, int at, List<TaskInfo.Ticket> tickets) {
+        if (tickets.size() < 2) {
+            return tickets;
+        }
+        String before = r.substring(0, at).toLowerCase(Locale.ROOT);
+        int best = -1;
+        List<TaskInfo.Ticket> named = new ArrayList<>();
+        for (TaskInfo.Ticket t : tickets) {
+            int pos = lastMention(before, t.roomType());
+            if (pos < 0) {
+                continue;
+            }
+            if (pos > best) {
+                best = pos;
+                named.clear();
+            }
+            if (pos == best) {
+                named.add(t);
+            }
+        }
+        return named.isEmpty() ? tickets : named;
+    }
+
+    /** End of the last mention of a room type in {@code lower}: exact, or without the trailing 房/间/room; -1 if none. */
+    private static int lastMention(String lower, String roomType) {
+        String full = roomType.toLowerCase(Locale.ROOT).trim();
+        String core = full.replaceAll("\\s*(房间|房|间|room|rooms)$", "");
+        int end = -1;
+        for (String name : full.equals(core) || core.length() < 2 ? List.of(full) : List.of(full, core)) {
+            int i = name.isEmpty() ? -1 : lower.lastIndexOf(name);
+            if (i >= 0) {
+                end = Math.max(end, i + name.length());
+            }
+        }
+        return end;
     }
 
     private Label label(String r, Texts.Price p) {
