@@ -180,7 +180,7 @@ def softmax(x):
 
 def forward(ckpt, cfg, input_ids, attention_mask=None, position_ids=None):
     """input_ids: [B, T] ints; returns float64 logits [B, T, V]. ckpt: Checkpoint or {name: ndarray}."""
-    get = ckpt.get if isinstance(ckpt, Checkpoint) else (lambda n: np.asarray(ckpt[n], dtype=np.float64))
+    get = ckpt.get if hasattr(ckpt, "get") and not isinstance(ckpt, dict) else (lambda n: np.asarray(ckpt[n], dtype=np.float64))
     input_ids = np.asarray(input_ids, dtype=np.int64)
     B, T = input_ids.shape
     mask = np.ones((B, T), np.int64) if attention_mask is None else np.asarray(attention_mask, np.int64)
@@ -214,14 +214,74 @@ def forward(ckpt, cfg, input_ids, attention_mask=None, position_ids=None):
     return y @ w_lm.T  # [B, T, V]
 
 
+# ----------------------------------------------------------------------------- PEFT LoRA
+PEFT_PREFIX = "base_model.model."
+
+
+class AdaptedCheckpoint:
+    """A checkpoint with a PEFT LoRA folder merged in, as PEFT's LoraLayer computes it:
+    W' = W + scaling * B @ A, scaling = lora_alpha / r (use_rslora: lora_alpha / sqrt(r)).
+    Keys: base_model.model.<module>.lora_A.weight [r, in] and .lora_B.weight [out, r]."""
+
+    def __init__(self, base, adapter_dir):
+        with open(os.path.join(adapter_dir, "adapter_config.json")) as f:
+            c = json.load(f)
+        if c.get("peft_type") != "LORA":
+            raise ValueError(f"{adapter_dir}: peft_type is {c.get('peft_type')!r}, expected 'LORA'")
+        r, alpha = int(c["r"]), float(c["lora_alpha"])
+        scaling = alpha / np.sqrt(r) if c.get("use_rslora") else alpha / r
+        tensors = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
+        self.base, self.delta = base, {}
+        for key in tensors:
+            if not key.startswith(PEFT_PREFIX) or not key.endswith(".lora_A.weight"):
+                continue
+            module = key[len(PEFT_PREFIX):-len(".lora_A.weight")]
+            a_w = tensors[key].astype(np.float64)  # [r, in]
+            b_w = tensors[PEFT_PREFIX + module + ".lora_B.weight"].astype(np.float64)  # [out, r]
+            self.delta[module + ".weight"] = scaling * (b_w @ a_w)  # [out, in]
+
+    def get(self, name):
+        w = self.base.get(name)
+        return w + self.delta[name] if name in self.delta else w
+
+
+def write_peft_adapter(out_dir, cfg, r, alpha, targets, seed, use_rslora=False):
+    """Writes a PEFT LoRA folder with random A and non-zero B for every targeted projection (a test fixture)."""
+    rng = np.random.default_rng(seed)
+    h, H, K, D, I = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"], cfg["intermediate_size"]
+    shapes = {"q_proj": (H * D, h), "k_proj": (K * D, h), "v_proj": (K * D, h), "o_proj": (h, H * D),
+              "gate_proj": (I, h), "up_proj": (I, h), "down_proj": (h, I)}  # [out, in]
+    tensors = {}
+    for i in range(cfg["num_hidden_layers"]):
+        for t in targets:
+            part = "mlp" if t in ("gate_proj", "up_proj", "down_proj") else "self_attn"
+            out_f, in_f = shapes[t]
+            key = f"{PEFT_PREFIX}model.layers.{i}.{part}.{t}"
+            tensors[key + ".lora_A.weight"] = rng.uniform(-1, 1, (r, in_f)) / np.sqrt(in_f)
+            tensors[key + ".lora_B.weight"] = rng.normal(0, 0.05, (out_f, r))
+    os.makedirs(out_dir, exist_ok=True)
+    write_safetensors(os.path.join(out_dir, "adapter_model.safetensors"),
+                      {k: v.astype(np.float32) for k, v in tensors.items()}, {"format": "pt"})
+    config = {"alpha_pattern": {}, "base_model_name_or_path": "tiny", "bias": "none", "exclude_modules": None,
+              "fan_in_fan_out": False, "inference_mode": True, "init_lora_weights": True, "layers_pattern": None,
+              "layers_to_transform": None, "lora_alpha": alpha, "lora_bias": False, "lora_dropout": 0.0,
+              "modules_to_save": None, "peft_type": "LORA", "r": r, "rank_pattern": {}, "revision": None,
+              "target_modules": sorted(targets), "task_type": "CAUSAL_LM", "use_dora": False, "use_rslora": use_rslora}
+    with open(os.path.join(out_dir, "adapter_config.json"), "w") as f:
+        json.dump(config, f, indent=2, sort_keys=True)
+
+
 # ----------------------------------------------------------------------------- CLI
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, help="directory with config.json and model.safetensors[.index.json]")
     ap.add_argument("--input", required=True, help='inputs.json: {"batches": [{"name", "input_ids", "attention_mask"?}]}')
     ap.add_argument("--out", required=True, help="output .safetensors")
+    ap.add_argument("--adapter", help="a PEFT LoRA folder to apply (adapter_config.json + adapter_model.safetensors)")
     args = ap.parse_args(argv)
     cfg, ckpt = load_config(args.model), Checkpoint(args.model)
+    if args.adapter:
+        ckpt = AdaptedCheckpoint(ckpt, args.adapter)
     with open(args.input) as f:
         batches = json.load(f)["batches"]
     out = {}

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import repo.core.io.SafetensorsFile;
@@ -48,6 +49,34 @@ class Qwen3ReferenceParityTest {
                 }
             }
             assertThat(checked).isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    /**
+     * A PEFT LoRA folder written by the NumPy side (not by our writer), loaded with {@code PeftAdapters.load}: the
+     * adapted logits equal the reference's W + (alpha/r)·B·A forward, unmerged and merged.
+     */
+    @Test
+    void aPeftAdapterWrittenIndependentlyMatchesTheReference() throws Exception {
+        Path fixtures = TinyModels.fixtures().resolve("checkpoints");
+        Path adapter = fixtures.resolve("tiny-untied-gqa4-lora");
+        JsonNode batch = new ObjectMapper().readTree(fixtures.resolve("inputs.json").toFile()).get("batches").get(1); // padded
+        long[][] ids = longs(batch.get("input_ids")), mask = longs(batch.get("attention_mask"));
+        try (Qwen3Model model = Qwen3Model.load(fixtures.resolve("tiny-untied-gqa4"), ModelOptions.cpu());
+             SafetensorsFile expected = SafetensorsFile.open(adapter.resolve("expected-logits.safetensors"));
+             NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            LoraConfig cfg = repo.core.io.PeftAdapters.load(model, "reference", adapter);
+            assertThat(cfg.r()).isEqualTo(4);
+            NDArray want = expected.load("padded.logits", m, DataType.FLOAT32);                    // (B, T, V)
+            NDArray keep = create(m, mask).toType(DataType.FLOAT32, false).expandDims(-1);
+            NDArray base = model.forward(create(m, ids), create(m, mask), null);
+            model.setActiveAdapter("reference");
+            NDArray adapted = model.forward(create(m, ids), create(m, mask), null);
+            assertThat(adapted.sub(want).abs().mul(keep).max().getFloat()).isLessThanOrEqualTo(1e-4f);
+            assertThat(base.sub(want).abs().mul(keep).max().getFloat()).as("the adapter must matter").isGreaterThan(1e-2f);
+            model.mergeAdapter("reference");
+            NDArray merged = model.forward(create(m, ids), create(m, mask), null);
+            assertThat(merged.sub(want).abs().mul(keep).max().getFloat()).isLessThanOrEqualTo(1e-4f);
         }
     }
 
