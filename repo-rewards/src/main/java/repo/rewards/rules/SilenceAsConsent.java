@@ -65,15 +65,9 @@ public final class SilenceAsConsent extends Rule {
                 }
             }
         }
-        spans.sort((a, b) -> Integer.compare(a[0], b[0]));
         List<Finding> out = new ArrayList<>();
-        int last = -1;
-        for (int[] s : spans) {
-            if (s[0] >= last) {
-                out.add(finding("the hotel has not replied, yet the reply treats that as agreement: \"" + r.substring(s[0], s[1]) + "\"",
-                        r, s[0], s[1]));
-                last = s[1];
-            }
+        for (int[] s : Texts.nonOverlapping(spans)) {
+            out.add(finding("the hotel has not replied, yet the reply treats that as agreement: \"" + r.substring(s[0], s[1]) + "\"", r, s[0], s[1]));
         }
         return out;
     }

@@ -226,6 +226,21 @@ public final class Texts {
         return out;
     }
 
+    /** The spans in text order, each dropped when it starts inside an earlier kept one (one finding per stretch). */
+    public static List<int[]> nonOverlapping(List<int[]> spans) {
+        List<int[]> sorted = new ArrayList<>(spans);
+        sorted.sort((x, y) -> Integer.compare(x[0], y[0]));
+        List<int[]> out = new ArrayList<>();
+        int last = -1;
+        for (int[] sp : sorted) {
+            if (sp[0] >= last) {
+                out.add(sp);
+                last = sp[1];
+            }
+        }
+        return out;
+    }
+
     /** Matches of literal phrases, case-insensitive, in order of position. */
     public static List<int[]> findLiterals(String s, List<String> phrases) {
         List<int[]> out = new ArrayList<>();
