@@ -55,8 +55,4 @@ public record SamplingParams(int maxNewTokens, boolean greedy, float temperature
     public SamplingParams withStopStrings(List<String> stops) {
         return new SamplingParams(maxNewTokens, greedy, temperature, topP, topK, seed, stopTokenIds, stops);
     }
-
-    public SamplingParams withMaxNewTokens(int n) {
-        return new SamplingParams(n, greedy, temperature, topP, topK, seed, stopTokenIds, stopStrings);
-    }
 }

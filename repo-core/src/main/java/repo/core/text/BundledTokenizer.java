@@ -49,9 +49,4 @@ public final class BundledTokenizer {
         }
         return out;
     }
-
-    /** A folder holding the bundled tokenizer files. */
-    public static Path dir() {
-        return files().get(FILES[0]).getParent();
-    }
 }

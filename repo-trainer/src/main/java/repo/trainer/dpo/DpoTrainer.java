@@ -71,8 +71,8 @@ public final class DpoTrainer {
 
     /** (2B): summed reply log-probs of the chosen rows, then of the rejected rows. */
     static NDArray sequenceLogProbs(TrainableModel tm, List<PairExample> pairs) {
-        NDArray[] b = Sequences.batch(tm.model().manager(), PairExample.rows(pairs));
-        return Sequences.targetSum(Sequences.nextTokenLogProbs(tm.model(), b[0], b[1]), b[2]);
+        List<Sequences.Tokens> rows = PairExample.rows(pairs);
+        return Sequences.targetLogProbs(tm.model(), rows, Sequences.batch(tm.model().manager(), rows));
     }
 
     static final class DpoObjective extends ModelObjective<Example> {

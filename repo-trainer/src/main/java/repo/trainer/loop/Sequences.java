@@ -112,23 +112,29 @@ public final class Sequences {
     }
 
     /**
-     * Log-probability of every next token: position t scores token t+1.
+     * Each row's summed log-probability of its target tokens, log p(token | prefix). Position t scores token t+1, and
+     * the LM head and softmax run only from the first position that predicts a target of any row (prompts are skipped).
      *
-     * @param ids (B, T) int64
-     * @param mask (B, T) attention mask
-     * @return (B, T-1) log p(ids[:, 1:] | prefix), in the model's compute dtype
+     * @param b the {ids, mask, target} tensors of {@link #batch} for {@code seqs}
+     * @return (B), in the model's compute dtype
      */
-    public static NDArray nextTokenLogProbs(Qwen3Model model, NDArray ids, NDArray mask) {
-        NDArray hidden = model.hidden(ids, mask, null);                       // (B, T, h)
-        NDArray logits = model.logits(hidden.get(new NDIndex(":, :-1, :")));  // (B, T-1, V)
-        NDArray next = ids.get(new NDIndex(":, 1:")).expandDims(-1);          // (B, T-1, 1)
-        return logits.logSoftmax(-1).gather(next, -1).squeeze(-1);           // (B, T-1)
+    public static NDArray targetLogProbs(Qwen3Model model, List<Tokens> seqs, NDArray[] b) {
+        int offset = Math.max(0, seqs.stream().mapToInt(Sequences::firstTarget).min().orElse(1) - 1);
+        NDArray hidden = model.hidden(b[0], b[1], null);                                        // (B, T, h)
+        NDArray logits = model.logits(hidden.get(new NDIndex(":, {}:-1, :", offset)));         // (B, W, V)
+        NDArray next = b[0].get(new NDIndex(":, {}:", offset + 1)).expandDims(-1);             // (B, W, 1)
+        NDArray logp = logits.logSoftmax(-1).gather(next, -1).squeeze(-1);                      // (B, W)
+        NDArray target = b[2].get(new NDIndex(":, {}:", offset + 1)).toType(logp.getDataType(), false); // (B, W)
+        return logp.mul(target).sum(new int[] {1});
     }
 
-    /** Sum over target tokens of each row's next-token log-probs: (B, T-1) × (B, T) targets -> (B). */
-    public static NDArray targetSum(NDArray tokenLogProbs, NDArray target) {
-        NDArray shifted = target.get(new NDIndex(":, 1:")).toType(tokenLogProbs.getDataType(), false); // (B, T-1)
-        return tokenLogProbs.mul(shifted).sum(new int[] {1});
+    private static int firstTarget(Tokens t) {
+        for (int i = 0; i < t.length(); i++) {
+            if (t.target()[i]) {
+                return i;
+            }
+        }
+        return t.length();
     }
 
     /** Fails with the example's position when a sequence is longer than {@code maxLength}. */
@@ -137,10 +143,5 @@ public final class Sequences {
             throw new IllegalArgumentException(what + " has " + t.length() + " tokens, more than train.max_length "
                     + maxLength + "; shorten it or raise train.max_length");
         }
-    }
-
-    /** Ids as a DataType-checked array. */
-    static NDArray ids(NDManager m, long[] ids) {
-        return m.create(ids, new Shape(1, ids.length)).toType(DataType.INT64, false);
     }
 }

@@ -74,8 +74,7 @@ public final class SftTrainer {
         @Override
         public Part loss(List<Tokens> micro, double normalizer) {
             NDArray[] b = Sequences.batch(tm.model().manager(), micro);                 // ids, mask, target: (B, T)
-            NDArray logp = Sequences.nextTokenLogProbs(tm.model(), b[0], b[1]);         // (B, T-1)
-            NDArray nll = Sequences.targetSum(logp, b[2]).sum().neg().div((float) normalizer); // scalar
+            NDArray nll = Sequences.targetLogProbs(tm.model(), micro, b).sum().neg().div((float) normalizer); // scalar
             return new Part(nll, Map.of(), micro.stream().mapToLong(Tokens::length).sum());
         }
 
