@@ -14,7 +14,7 @@ import repo.rewards.RewardPipeline;
 import repo.rewards.RewardStack;
 import repo.rewards.combine.CombinerKind;
 import repo.rewards.rm.ScoreHeadRewardModel;
-import repo.rewards.rules.RuleSet;
+import repo.rewards.ota.rules.RuleSet;
 import repo.rewards.api.ScoredItem;
 import repo.rewards.io.ScoredItems;
 import repo.rewards.trace.RewardTrace;

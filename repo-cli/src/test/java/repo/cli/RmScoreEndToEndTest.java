@@ -20,7 +20,7 @@ import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
 import repo.rewards.api.TaskInfo;
 import repo.rewards.api.Turn;
-import repo.rewards.prompt.AgentPrompt;
+import repo.rewards.ota.AgentPrompt;
 
 /**
  * The RM as a reward source end to end through {@link Main#commandLine()}: {@code repo train} (algorithm rm) on a

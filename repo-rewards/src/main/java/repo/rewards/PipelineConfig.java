@@ -9,7 +9,7 @@ import java.util.Set;
 import repo.rewards.combine.CombinerKind;
 import repo.rewards.combine.OnSourceFailure;
 import repo.rewards.combine.RewardCombiner;
-import repo.rewards.rules.RuleSet;
+import repo.rewards.ota.rules.RuleSet;
 
 /**
  * Which reward sources are on and how they are combined. YAML (every key optional; defaults shown):

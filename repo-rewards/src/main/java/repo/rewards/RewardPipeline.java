@@ -9,7 +9,7 @@ import repo.rewards.api.SourceResult;
 import repo.rewards.combine.Combined;
 import repo.rewards.combine.RewardCombiner;
 import repo.rewards.combine.Sources;
-import repo.rewards.rules.RuleSet;
+import repo.rewards.ota.rules.RuleSet;
 import repo.rewards.trace.RewardTrace;
 
 /**

@@ -59,7 +59,7 @@ class RewardPipelineTest {
         }
         assertThat(got).containsExactlyEntriesOf(EXPECTED);
         // together the samples break every built-in rule
-        assertThat(got.values().stream().flatMap(List::stream).distinct()).containsExactlyInAnyOrderElementsOf(repo.rewards.rules.RuleSet.BUILT_IN_IDS);
+        assertThat(got.values().stream().flatMap(List::stream).distinct()).containsExactlyInAnyOrderElementsOf(repo.rewards.ota.rules.RuleSet.BUILT_IN_IDS);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package repo.rewards.judge;
 
+import repo.rewards.ota.RubricRulesJudge;
 import java.util.ArrayList;
 import java.util.List;
 import repo.rewards.api.RewardJudge;

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /** Thread-safe counters behind {@link JudgeStats}; one per judge instance. */
-final class JudgeCounters {
-    final AtomicLong calls = new AtomicLong();
-    final AtomicLong attempts = new AtomicLong();
+public final class JudgeCounters {
+    public final AtomicLong calls = new AtomicLong();
+    public final AtomicLong attempts = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     final AtomicLong succeeded = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
@@ -24,13 +24,13 @@ final class JudgeCounters {
         attemptFailures.incrementAndGet(kind.ordinal());
     }
 
-    void callFailed(FailureKind kind, long latencyMillis) {
+    public void callFailed(FailureKind kind, long latencyMillis) {
         failed.incrementAndGet();
         failures.incrementAndGet(kind.ordinal());
         finished(latencyMillis);
     }
 
-    void callSucceeded(long latencyMillis) {
+    public void callSucceeded(long latencyMillis) {
         succeeded.incrementAndGet();
         finished(latencyMillis);
     }
@@ -40,7 +40,7 @@ final class JudgeCounters {
         maxLatency.accumulateAndGet(latencyMillis, Math::max);
     }
 
-    JudgeStats snapshot() {
+    public JudgeStats snapshot() {
         return new JudgeStats(calls.get(), attempts.get(), retries.get(), succeeded.get(), failed.get(),
                 toMap(failures), toMap(attemptFailures), cacheHits.get(), promptTokens.get(), completionTokens.get(),
                 totalLatency.get(), maxLatency.get());

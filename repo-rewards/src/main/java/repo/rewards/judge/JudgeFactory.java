@@ -1,5 +1,6 @@
 package repo.rewards.judge;
 
+import repo.rewards.ota.RubricRulesJudge;
 import java.util.function.Function;
 import repo.core.model.ModelOptions;
 import repo.core.model.Qwen3Model;

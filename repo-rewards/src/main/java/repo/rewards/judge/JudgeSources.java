@@ -1,5 +1,6 @@
 package repo.rewards.judge;
 
+import repo.rewards.ota.RubricRulesJudge;
 import repo.rewards.api.SourceResult;
 
 /**

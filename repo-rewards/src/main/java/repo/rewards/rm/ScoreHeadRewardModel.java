@@ -19,7 +19,7 @@ import repo.core.text.QwenTokenizer;
 import repo.rewards.api.RewardModel;
 import repo.rewards.api.ScoredItem;
 import repo.rewards.api.SourceResult;
-import repo.rewards.prompt.AgentPrompt;
+import repo.rewards.ota.AgentPrompt;
 
 /**
  * The reward model (RM) as a reward source: a Qwen3 base, the RM trainer's LoRA adapter and its score head

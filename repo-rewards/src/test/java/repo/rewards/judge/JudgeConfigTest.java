@@ -1,5 +1,6 @@
 package repo.rewards.judge;
 
+import repo.rewards.ota.RubricRulesJudge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,7 +6,7 @@ import repo.rewards.api.TaskInfo;
 import repo.rewards.api.Turn;
 
 /** A small rubric and OTA dialogues shared by the judge tests. */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
@@ -35,11 +35,11 @@ final class TestData {
               Reply: {{ reply }}
             """;
 
-    static Rubric rubric() {
+    public static Rubric rubric() {
         return Rubric.parse(RUBRIC_YAML, "test-rubric.yaml");
     }
 
-    static TaskInfo task() {
+    public static TaskInfo task() {
         return new TaskInfo(new TaskInfo.Hotel("西湖花园酒店", 4, "杭州"),
                 List.of(new TaskInfo.Ticket("豪华大床房", "2026-12-01..2026-12-03", 520, 460, 420, 400),
                         new TaskInfo.Ticket("标准双床房", "2026-12-01..2026-12-03", 480, 430, 390, 370)),
@@ -47,7 +47,7 @@ final class TestData {
                 new TaskInfo.DemandSignals(12000.0, 0.021, "down 12% week on week"), null, null, null);
     }
 
-    static ScoredItem item(String reply, Turn... history) {
+    public static ScoredItem item(String reply, Turn... history) {
         return new ScoredItem("t1", task(), List.of(history), reply, null);
     }
 

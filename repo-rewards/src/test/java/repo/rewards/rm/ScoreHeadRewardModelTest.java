@@ -32,7 +32,7 @@ import repo.rewards.api.ScoredItem;
 import repo.rewards.api.SourceResult;
 import repo.rewards.api.TaskInfo;
 import repo.rewards.api.Turn;
-import repo.rewards.prompt.AgentPrompt;
+import repo.rewards.ota.AgentPrompt;
 
 /**
  * The RM source on a tiny random checkpoint, a random score head and a random (non-zero) LoRA adapter: batching

@@ -27,7 +27,7 @@ import repo.rewards.PipelineConfig;
 import repo.rewards.RewardStack;
 import repo.rewards.api.ScoredItem;
 import repo.rewards.io.ScoredItems;
-import repo.rewards.prompt.AgentPrompt;
+import repo.rewards.ota.AgentPrompt;
 import repo.rewards.rm.ScoreHeadRewardModel;
 import repo.rewards.trace.RewardTrace;
 import repo.trainer.algo.Gae;

@@ -27,7 +27,7 @@ import repo.rewards.api.RewardModel;
 import repo.rewards.api.ScoredItem;
 import repo.rewards.api.SourceResult;
 import repo.rewards.io.ScoredItems;
-import repo.rewards.prompt.AgentPrompt;
+import repo.rewards.ota.AgentPrompt;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 
