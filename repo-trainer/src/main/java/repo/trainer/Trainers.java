@@ -1,6 +1,10 @@
 package repo.trainer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.dpo.DpoTrainer;
 import repo.trainer.loop.TrainingLoop;
@@ -10,15 +14,45 @@ import repo.trainer.sft.SftTrainer;
 
 /** Runs the trainer a configuration names: {@code repo train} and embedding apps call this. */
 public final class Trainers {
+    /** The resolved configuration (every default filled) saved in the run folder at start. */
+    public static final String RESOLVED_CONFIG = "config.yaml";
+
     private Trainers() {
     }
 
     public static TrainingLoop.Result train(TrainConfig config, boolean resume) throws IOException {
+        return train(config, RunOptions.of(resume));
+    }
+
+    /**
+     * Checks everything that can be checked before loading ({@link Preflight}), saves the resolved configuration
+     * as {@code output/config.yaml}, then trains.
+     */
+    public static TrainingLoop.Result train(TrainConfig config, RunOptions options) throws IOException {
+        Preflight.check(config, options);
+        saveResolved(config);
         return switch (config.algorithm()) {
-            case SFT -> SftTrainer.train(config, resume);
-            case RM -> RmTrainer.train(config, resume);
-            case DPO -> DpoTrainer.train(config, resume);
-            case PPO, GRPO, REPO -> RlTrainer.train(config, resume);
+            case SFT -> SftTrainer.train(config, options.resume());
+            case RM -> RmTrainer.train(config, options.resume());
+            case DPO -> DpoTrainer.train(config, options.resume());
+            case PPO, GRPO, REPO -> RlTrainer.train(config, options.resume());
         };
+    }
+
+    /** Writes {@code config.yaml} atomically (temp file beside it, then rename). */
+    static void saveResolved(TrainConfig config) throws IOException {
+        Path dir = Files.createDirectories(config.output());
+        Path target = dir.resolve(RESOLVED_CONFIG);
+        if (Files.isSymbolicLink(target) || (Files.exists(target) && !Files.isRegularFile(target))) {
+            throw new IllegalArgumentException(target + " is not a regular file; expected the run folder's own config.yaml");
+        }
+        Path tmp = Files.createTempFile(dir, ".tmp-config-", ".yaml");
+        try {
+            Files.writeString(tmp, "# resolved configuration of this run (every default filled in)\n" + config.toYaml(),
+                    StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

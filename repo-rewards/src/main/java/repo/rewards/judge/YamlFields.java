@@ -1,9 +1,7 @@
 package repo.rewards.judge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,7 @@ import java.util.List;
  * are errors (a misspelt key must not silently fall back to a default).
  */
 final class YamlFields {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper YAML = repo.core.io.StrictYaml.MAPPER; // duplicate keys are errors
 
     private final String origin;
     private final String path;
@@ -32,13 +30,7 @@ final class YamlFields {
 
     /** Parses a YAML document whose top level must be a mapping. */
     static YamlFields parse(String yaml, String origin) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(origin + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        }
+        JsonNode root = repo.core.io.StrictYaml.readTree(yaml, origin);
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(origin + ": expected a YAML mapping at the top level");
         }

@@ -28,6 +28,11 @@ public record TrainerState(int step, int epoch, int dataIndex, long seed, long s
 
     /** The file name inside a checkpoint. */
     public static final String FILE = "trainer_state.json";
+    /**
+     * The layout of {@link #FILE}: 1 had no {@code format_version}; 2 adds it with {@code library_version} and
+     * {@code git_commit}. A newer version than this build knows is refused.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -48,6 +53,9 @@ public record TrainerState(int step, int epoch, int dataIndex, long seed, long s
     /** Writes {@link #FILE} into {@code dir}. */
     public void write(Path dir) throws IOException {
         ObjectNode node = JSON.createObjectNode();
+        node.put("format_version", FORMAT_VERSION);
+        node.put("library_version", BuildInfo.VERSION);
+        node.put("git_commit", BuildInfo.COMMIT);
         node.put("step", step);
         node.put("epoch", epoch);
         node.put("data_index", dataIndex);
@@ -65,6 +73,11 @@ public record TrainerState(int step, int epoch, int dataIndex, long seed, long s
     public static TrainerState read(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
         JsonNode node = JSON.readTree(file.toFile());
+        int format = node.path("format_version").asInt(1);
+        if (format > FORMAT_VERSION) {
+            throw new IllegalArgumentException(file + ": format_version " + format + " is newer than this build reads ("
+                    + FORMAT_VERSION + "); expected a checkpoint written by this or an older version");
+        }
         try {
             return new TrainerState(integer(node, "step"), integer(node, "epoch"), integer(node, "data_index"),
                     longValue(node, "seed"), longValue(node, "sampling_seed"),

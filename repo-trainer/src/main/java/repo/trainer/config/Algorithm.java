@@ -15,6 +15,16 @@ public enum Algorithm {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The YAML names, comma-separated: {@code sft, rm, dpo, ppo, grpo, repo}. */
+    public static String names() {
+        return Arrays.stream(values()).map(Algorithm::yamlName).collect(Collectors.joining(", "));
+    }
+
+    /** Whether this is an RL algorithm (rollouts, rewards). */
+    public boolean isRl() {
+        return this == PPO || this == GRPO || this == REPO;
+    }
+
     @JsonCreator
     public static Algorithm parse(String s) {
         for (Algorithm a : values()) {

@@ -1,20 +1,10 @@
 package repo.trainer.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.databind.MapperFeature;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
+import repo.core.io.StrictYaml;
 import repo.core.model.LoraConfig;
 import repo.core.model.ModelOptions;
 import repo.trainer.common.LrSchedule;
@@ -29,7 +19,7 @@ import repo.trainer.common.LrSchedule;
  * @param output the run folder: metrics.jsonl, checkpoints/, final/
  * @param device cpu, gpu or gpu:N
  * @param precision weight storage (FP32 on CPU)
- * @param seed seeds data order, adapter init and sampling
+ * @param seed seeds data order, adapter init and sampling [0]
  * @param data training (and optional held-out) data
  * @param lora the adapter to train (ignored with {@code full_parameter: true})
  * @param fullParameter train every weight of the model instead of an adapter (small models)
@@ -47,10 +37,10 @@ public record TrainConfig(
         Path output,
         String device,
         ModelOptions.Precision precision,
-        long seed,
+        Long seed,
         DataSection data,
         LoraSection lora,
-        @JsonProperty("full_parameter") boolean fullParameter,
+        @JsonProperty("full_parameter") Boolean fullParameter,
         OptimSection optim,
         LoopSection train,
         DpoSection dpo,
@@ -60,48 +50,51 @@ public record TrainConfig(
         RewardsSection rewards) {
 
     public TrainConfig {
-        require(algorithm != null, "algorithm", "one of sft, rm, dpo, ppo, grpo, repo");
-        require(model != null, "model", "the base checkpoint folder");
-        require(output != null, "output", "the run folder");
+        Check.require(algorithm != null, "algorithm", "one of " + Algorithm.names());
+        Check.require(model != null, "model", "the base checkpoint folder");
+        Check.require(output != null, "output", "the run folder");
         device = device == null ? "cpu" : device;
-        ModelOptions.parseDevice(device);
-        precision = precision == null ? ModelOptions.Precision.FP32 : precision;
-        require(data != null, "data", "a section with at least \"train\"");
-        lora = lora == null ? new LoraSection(null, null, null, null, null) : lora;
-        optim = optim == null ? new OptimSection(null, null, null, null, null, null, null, null, null) : optim;
-        train = train == null ? new LoopSection(null, null, null, null, null, null, null, null) : train;
-        dpo = dpo == null ? new DpoSection(null) : dpo;
-        rollout = rollout == null ? new RolloutSection(null, null, null, null, null) : rollout;
-        ppo = ppo == null ? new PpoSection(null, null, null, null, null, null, null, null, null, null, null, null, null) : ppo;
-        grpo = grpo == null ? new GrpoSection(null, null) : grpo;
-        rewards = rewards == null ? new RewardsSection(null, null, null, null, null, null) : rewards;
-        if (fullParameter && precision == ModelOptions.Precision.FP16_WEIGHTS) {
-            throw new IllegalArgumentException("full_parameter training needs precision FP32 (or FP64), not FP16_WEIGHTS");
+        if (!device.trim().toLowerCase(java.util.Locale.ROOT).matches("cpu|gpu|cuda|(gpu|cuda):\\d{1,3}")) {
+            throw new ConfigError("device", "\"" + device + "\" is not a device", "cpu, gpu or gpu:N");
         }
+        precision = precision == null ? ModelOptions.Precision.FP32 : precision;
+        seed = seed == null ? 0L : seed;
+        Check.require(data != null, "data", "a section with at least \"train\" (a JSON Lines file)");
+        fullParameter = fullParameter != null && fullParameter;
+        lora = lora == null ? defaults(LoraSection.class) : lora;
+        optim = optim == null ? defaults(OptimSection.class) : optim;
+        train = train == null ? defaults(LoopSection.class) : train;
+        dpo = dpo == null ? defaults(DpoSection.class) : dpo;
+        rollout = rollout == null ? defaults(RolloutSection.class) : rollout;
+        ppo = ppo == null ? defaults(PpoSection.class) : ppo;
+        grpo = grpo == null ? defaults(GrpoSection.class) : grpo;
+        rewards = rewards == null ? defaults(RewardsSection.class) : rewards;
+        CrossChecks.check(algorithm, precision, fullParameter, optim, train, ppo, rewards);
     }
 
-    static void require(boolean ok, String key, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException("missing key \"" + key + "\": expected " + expected);
-        }
+    /** A section with every key at its default: the record bound from an empty mapping. */
+    public static <T> T defaults(Class<T> section) {
+        return StrictYaml.MAPPER.convertValue(StrictYaml.MAPPER.createObjectNode(), section);
     }
 
     public ModelOptions modelOptions() {
         return new ModelOptions(ModelOptions.parseDevice(device), precision);
     }
 
+    /** The seed as a primitive (never null after validation). */
+    public long seedValue() {
+        return seed;
+    }
+
     /**
      * @param train JSON Lines training data (SFT dialogues or preference pairs)
      * @param eval optional held-out file of the same format
-     * @param evalFraction share of {@code train} held out when {@code eval} is absent (0 = none)
+     * @param evalFraction share of {@code train} held out when {@code eval} is absent (0 = none) [0]
      */
     public record DataSection(Path train, Path eval, @JsonProperty("eval_fraction") Double evalFraction) {
         public DataSection {
-            require(train != null, "data.train", "a JSON Lines file");
-            evalFraction = evalFraction == null ? 0.0 : evalFraction;
-            if (evalFraction < 0 || evalFraction >= 1) {
-                throw new IllegalArgumentException("data.eval_fraction must be in [0, 1), got " + evalFraction);
-            }
+            Check.require(train != null, "data.train", "a JSON Lines file");
+            evalFraction = Check.number("data.eval_fraction", evalFraction, 0.0, "[0, 1)");
         }
     }
 
@@ -110,19 +103,23 @@ public record TrainConfig(
                               @JsonProperty("target_modules") List<String> targetModules,
                               @JsonProperty("use_rslora") Boolean useRslora) {
         public LoraSection {
-            build(r, alpha, dropout, targetModules, useRslora); // validate early, with the key in the message
+            r = Check.integer("lora.r", r, 16, 1, 65_536);
+            alpha = Check.number("lora.alpha", alpha, 32.0, "(0, 1e6]");
+            dropout = Check.number("lora.dropout", dropout, 0.0, "[0, 1)");
+            targetModules = targetModules == null ? LoraConfig.ALL_LINEAR : targetModules;
+            useRslora = useRslora != null && useRslora;
+            targetModules = lora(r, alpha, dropout, targetModules, useRslora).targetModules(); // LoraConfig's target rules, now
         }
 
         public LoraConfig toLoraConfig() {
-            return build(r, alpha, dropout, targetModules, useRslora);
+            return lora(r, alpha, dropout, targetModules, useRslora);
         }
 
-        private static LoraConfig build(Integer r, Double alpha, Double dropout, List<String> targets, Boolean rslora) {
+        private static LoraConfig lora(int r, double alpha, double dropout, List<String> targets, boolean rslora) {
             try {
-                return new LoraConfig(r == null ? 16 : r, alpha == null ? 32.0 : alpha, dropout == null ? 0.0 : dropout,
-                        targets == null ? LoraConfig.ALL_LINEAR : targets, rslora != null && rslora);
+                return new LoraConfig(r, alpha, dropout, targets, rslora);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("lora: " + e.getMessage(), e);
+                throw new ConfigError("lora.target_modules", e.getMessage(), "a non-empty list of module names");
             }
         }
     }
@@ -136,21 +133,15 @@ public record TrainConfig(
                                @JsonProperty("warmup_steps") Integer warmupSteps,
                                @JsonProperty("min_lr_ratio") Double minLrRatio) {
         public OptimSection {
-            lr = lr == null ? 1e-4 : lr;
-            weightDecay = weightDecay == null ? 0.0 : weightDecay;
-            beta1 = beta1 == null ? 0.9 : beta1;
-            beta2 = beta2 == null ? 0.999 : beta2;
-            eps = eps == null ? 1e-8 : eps;
-            maxGradNorm = maxGradNorm == null ? 1.0 : maxGradNorm;
+            lr = Check.number("optim.lr", lr, 1e-4, "(0, 1]");
+            weightDecay = Check.number("optim.weight_decay", weightDecay, 0.0, "[0, 1]");
+            beta1 = Check.number("optim.beta1", beta1, 0.9, "[0, 1)");
+            beta2 = Check.number("optim.beta2", beta2, 0.999, "[0, 1)");
+            eps = Check.number("optim.eps", eps, 1e-8, "(0, 1]");
+            maxGradNorm = Check.number("optim.max_grad_norm", maxGradNorm, 1.0, "(0, 1e6]");
             schedule = schedule == null ? LrSchedule.Kind.COSINE : schedule;
-            warmupSteps = warmupSteps == null ? 0 : warmupSteps;
-            minLrRatio = minLrRatio == null ? 0.0 : minLrRatio;
-            if (!(lr > 0)) {
-                throw new IllegalArgumentException("optim.lr must be > 0, got " + lr);
-            }
-            if (!(maxGradNorm > 0)) {
-                throw new IllegalArgumentException("optim.max_grad_norm must be > 0, got " + maxGradNorm);
-            }
+            warmupSteps = Check.integer("optim.warmup_steps", warmupSteps, 0, 0, 1_000_000_000);
+            minLrRatio = Check.number("optim.min_lr_ratio", minLrRatio, 0.0, "[0, 1]");
         }
 
         public LrSchedule schedule(int totalSteps) {
@@ -161,22 +152,25 @@ public record TrainConfig(
     /**
      * The training loop. Defaults: batch 8 examples per optimiser step, micro-batches of at most 4096 padded
      * tokens (gradients accumulate over them), 100 steps, a checkpoint every 50 steps keeping 2, examples of
-     * at most 2048 tokens (longer ones are an error naming the example).
+     * at most 2048 tokens (longer ones are an error naming the example), and 3 non-finite updates in a row stop
+     * the run.
      */
     public record LoopSection(@JsonProperty("batch_size") Integer batchSize,
                               @JsonProperty("micro_batch_tokens") Integer microBatchTokens,
                               @JsonProperty("max_steps") Integer maxSteps, @JsonProperty("save_every") Integer saveEvery,
                               @JsonProperty("keep_last") Integer keepLast, @JsonProperty("log_every") Integer logEvery,
-                              @JsonProperty("max_length") Integer maxLength, Boolean progress) {
+                              @JsonProperty("max_length") Integer maxLength, Boolean progress,
+                              @JsonProperty("max_nonfinite_in_a_row") Integer maxNonfiniteInARow) {
         public LoopSection {
-            batchSize = positive("train.batch_size", batchSize, 8);
-            microBatchTokens = positive("train.micro_batch_tokens", microBatchTokens, 4096);
-            maxSteps = positive("train.max_steps", maxSteps, 100);
-            saveEvery = positive("train.save_every", saveEvery, 50);
-            keepLast = positive("train.keep_last", keepLast, 2);
-            logEvery = positive("train.log_every", logEvery, 1);
-            maxLength = positive("train.max_length", maxLength, 2048);
+            batchSize = Check.positive("train.batch_size", batchSize, 8);
+            microBatchTokens = Check.positive("train.micro_batch_tokens", microBatchTokens, 4096);
+            maxSteps = Check.positive("train.max_steps", maxSteps, 100);
+            saveEvery = Check.positive("train.save_every", saveEvery, 50);
+            keepLast = Check.positive("train.keep_last", keepLast, 2);
+            logEvery = Check.positive("train.log_every", logEvery, 1);
+            maxLength = Check.integer("train.max_length", maxLength, 2048, 2, 1 << 20);
             progress = progress == null || progress;
+            maxNonfiniteInARow = Check.positive("train.max_nonfinite_in_a_row", maxNonfiniteInARow, 3);
         }
 
         /** A bar with ETA on a terminal, or with {@code progress: false} a plain line every {@code log_every} steps on stderr. */
@@ -186,13 +180,10 @@ public record TrainConfig(
         }
     }
 
-    /** @param beta DPO temperature β (default 0.1) */
+    /** @param beta DPO temperature β [0.1] */
     public record DpoSection(Double beta) {
         public DpoSection {
-            beta = beta == null ? 0.1 : beta;
-            if (!(beta > 0)) {
-                throw new IllegalArgumentException("dpo.beta must be > 0, got " + beta);
-            }
+            beta = Check.number("dpo.beta", beta, 0.1, "(0, 100]");
         }
     }
 
@@ -205,15 +196,11 @@ public record TrainConfig(
                                  @JsonProperty("top_p") Double topP, @JsonProperty("top_k") Integer topK,
                                  @JsonProperty("prompts_per_step") Integer promptsPerStep) {
         public RolloutSection {
-            maxNewTokens = positive("rollout.max_new_tokens", maxNewTokens, 512);
-            temperature = temperature == null ? 1.0 : temperature;
-            topP = topP == null ? 1.0 : topP;
-            topK = topK == null ? 0 : topK;
-            promptsPerStep = positive("rollout.prompts_per_step", promptsPerStep, 8);
-            if (!(temperature > 0) || !(topP > 0 && topP <= 1) || topK < 0) {
-                throw new IllegalArgumentException("rollout: temperature must be > 0, top_p in (0, 1], top_k >= 0; got "
-                        + temperature + ", " + topP + ", " + topK);
-            }
+            maxNewTokens = Check.integer("rollout.max_new_tokens", maxNewTokens, 512, 1, 1 << 20);
+            temperature = Check.number("rollout.temperature", temperature, 1.0, "(0, 100]");
+            topP = Check.number("rollout.top_p", topP, 1.0, "(0, 1]");
+            topK = Check.integer("rollout.top_k", topK, 0, 0, 1 << 20);
+            promptsPerStep = Check.integer("rollout.prompts_per_step", promptsPerStep, 8, 1, 1 << 20);
         }
     }
 
@@ -223,9 +210,9 @@ public record TrainConfig(
     /**
      * PPO (and REPO) settings; defaults are the project's documented choices where the paper is silent: ε 0.2, value clip 0.2, γ 1.0, λ 0.95,
      * 2 epochs over each rollout batch, minibatches of 4 replies, value coefficient 0.5, no entropy bonus,
-     * whitened advantages, no KL penalty (KL to the base is still measured), k3 estimator.
+     * whitened advantages, no KL penalty (KL to the base is still measured), k3 estimator. GRPO uses the keys
+     * without a critic (epochs, minibatch_size, clip_eps, entropy_coef, kl_coef, kl_mode none|loss, kl_estimator).
      *
-     * @param critic the critic adapter's LoRA settings (default: the policy's)
      * @param criticInit {@code rm} warm-starts the value head from the reward model's score head; {@code random} does not
      */
     public record PpoSection(Integer epochs, @JsonProperty("minibatch_size") Integer minibatchSize,
@@ -236,28 +223,27 @@ public record TrainConfig(
                              @JsonProperty("kl_coef") Double klCoef, @JsonProperty("kl_mode") KlMode klMode,
                              @JsonProperty("kl_estimator") repo.trainer.algo.Kl.Estimator klEstimator,
                              @JsonProperty("critic_init") CriticInit criticInit) {
+        /** The keys that need a critic (PPO, REPO), rejected with GRPO. */
+        public static final List<String> CRITIC_KEYS = List.of("value_clip", "gamma", "lambda", "vf_coef", "whiten_advantages",
+                "critic_init");
+
         public PpoSection {
-            epochs = positive("ppo.epochs", epochs, 2);
-            minibatchSize = positive("ppo.minibatch_size", minibatchSize, 4);
-            clipEps = clipEps == null ? 0.2 : clipEps;
-            valueClip = valueClip == null ? 0.2 : valueClip;
-            gamma = gamma == null ? 1.0 : gamma;
-            lambda = lambda == null ? 0.95 : lambda;
-            vfCoef = vfCoef == null ? 0.5 : vfCoef;
-            entropyCoef = entropyCoef == null ? 0.0 : entropyCoef;
+            epochs = Check.integer("ppo.epochs", epochs, 2, 1, 1000);
+            minibatchSize = Check.positive("ppo.minibatch_size", minibatchSize, 4);
+            clipEps = Check.number("ppo.clip_eps", clipEps, 0.2, "(0, 1)");
+            valueClip = Check.number("ppo.value_clip", valueClip, 0.2, "(0, 1e6]");
+            gamma = Check.number("ppo.gamma", gamma, 1.0, "(0, 1]");
+            lambda = Check.number("ppo.lambda", lambda, 0.95, "[0, 1]");
+            vfCoef = Check.number("ppo.vf_coef", vfCoef, 0.5, "(0, 100]");
+            entropyCoef = Check.number("ppo.entropy_coef", entropyCoef, 0.0, "[0, 1]");
             whitenAdvantages = whitenAdvantages == null || whitenAdvantages;
-            klCoef = klCoef == null ? 0.0 : klCoef;
+            klCoef = Check.number("ppo.kl_coef", klCoef, 0.0, "[0, 100]");
             klMode = klMode == null ? KlMode.NONE : klMode;
             klEstimator = klEstimator == null ? repo.trainer.algo.Kl.Estimator.K3 : klEstimator;
             criticInit = criticInit == null ? CriticInit.RANDOM : criticInit;
-            if (!(clipEps > 0 && clipEps < 1) || !(valueClip > 0)) {
-                throw new IllegalArgumentException("ppo.clip_eps must be in (0, 1) and ppo.value_clip > 0; got " + clipEps + ", " + valueClip);
-            }
-            if (!(gamma > 0 && gamma <= 1) || !(lambda >= 0 && lambda <= 1)) {
-                throw new IllegalArgumentException("ppo.gamma must be in (0, 1] and ppo.lambda in [0, 1]; got " + gamma + ", " + lambda);
-            }
-            if (klMode != KlMode.NONE && !(klCoef > 0)) {
-                throw new IllegalArgumentException("ppo.kl_mode " + klMode + " needs ppo.kl_coef > 0");
+            if (klMode != KlMode.NONE && klCoef == 0) {
+                throw new ConfigError("ppo.kl_coef", "0 with ppo.kl_mode " + klMode.name().toLowerCase(java.util.Locale.ROOT)
+                        + " (a penalty of weight 0)", "a value > 0, or kl_mode none");
             }
         }
     }
@@ -265,13 +251,10 @@ public record TrainConfig(
     /** How the value head starts. */
     public enum CriticInit { RANDOM, RM }
 
-    /** GRPO settings: {@code group_size} samples per prompt (default 8), advantages divided by the group std (default true). */
+    /** GRPO settings: {@code group_size} samples per prompt [8], advantages divided by the group std [true]. */
     public record GrpoSection(@JsonProperty("group_size") Integer groupSize, @JsonProperty("scale_by_std") Boolean scaleByStd) {
         public GrpoSection {
-            groupSize = positive("grpo.group_size", groupSize, 8);
-            if (groupSize < 2) {
-                throw new IllegalArgumentException("grpo.group_size must be at least 2 (a group baseline needs two samples)");
-            }
+            groupSize = Check.integer("grpo.group_size", groupSize, 8, 2, 1 << 16); // a group baseline needs two samples
             scaleByStd = scaleByStd == null || scaleByStd;
         }
     }
@@ -285,69 +268,41 @@ public record TrainConfig(
      *     base as a third adapter, so no second copy of the base is held
      * @param rmHead the RM's {@code score_head.safetensors}
      * @param judge the judge YAML (see configs/judge.yaml); null = the offline rubric-rules judge
-     * @param rmBatchSize replies per RM forward
-     * @param traces write every scored rollout as a reward-trace line to {@code output/traces.jsonl}
+     * @param rmBatchSize replies per RM forward [8]
+     * @param traces write every scored rollout as a reward-trace line to {@code output/traces/} [true]
      */
     public record RewardsSection(Path pipeline, @JsonProperty("rm_adapter") Path rmAdapter, @JsonProperty("rm_head") Path rmHead,
                                  Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces) {
         public RewardsSection {
-            rmBatchSize = positive("rewards.rm_batch_size", rmBatchSize, 8);
+            rmBatchSize = Check.positive("rewards.rm_batch_size", rmBatchSize, 8);
             traces = traces == null || traces;
         }
     }
 
-    static int positive(String key, Integer v, int dflt) {
-        int x = v == null ? dflt : v;
-        if (x <= 0) {
-            throw new IllegalArgumentException(key + " must be a positive integer, got " + x);
-        }
-        return x;
-    }
-
     // ---- YAML ----------------------------------------------------------------------------------
-
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     /** Reads and validates a YAML run configuration. */
     public static TrainConfig load(Path file) {
-        try {
-            return parse(Files.readString(file), file.toString());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        return ConfigReader.load(file, List.of());
+    }
+
+    /** Reads a YAML run configuration with {@code key.path=value} overrides applied before validation. */
+    public static TrainConfig load(Path file, List<String> overrides) {
+        return ConfigReader.load(file, overrides);
     }
 
     /** Parses YAML text; {@code origin} names it in errors. */
     public static TrainConfig parse(String yaml, String origin) {
-        try {
-            return YAML.readValue(yaml, TrainConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(origin + ": unknown key \"" + path(e) + "\"; known keys here: "
-                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")), e);
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException(origin + ": " + cause.getMessage(), e);
-        } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException(origin + ": key \"" + path(e) + "\" has the wrong type: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(origin + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        }
+        return ConfigReader.parse(yaml, origin, List.of());
     }
 
-    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    /** The configuration as JSON, stored in every checkpoint. */
+    /** The configuration as JSON (snake_case keys, every default filled), stored in every checkpoint. */
     public JsonNode toJson() {
-        com.fasterxml.jackson.databind.module.SimpleModule paths = new com.fasterxml.jackson.databind.module.SimpleModule()
-                .addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()); // as written, not file:// URIs
-        return new ObjectMapper().registerModule(paths).valueToTree(this);
+        return ConfigReader.toJson(this);
+    }
+
+    /** The configuration as YAML (every default filled): printed at start and saved as {@code config.yaml} in the run folder. */
+    public String toYaml() {
+        return ConfigReader.toYaml(this);
     }
 }

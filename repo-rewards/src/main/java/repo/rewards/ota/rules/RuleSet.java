@@ -1,10 +1,5 @@
 package repo.rewards.ota.rules;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,21 +74,14 @@ public final class RuleSet {
     /** Reads a YAML file as a mapping, naming the file on failure. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readYaml(Path yaml) {
-        try {
-            Object o = new ObjectMapper(new YAMLFactory()).readValue(Files.readAllBytes(yaml), Object.class);
-            if (o == null) {
-                return new LinkedHashMap<>();
-            }
-            if (!(o instanceof Map)) {
-                throw new IllegalArgumentException(yaml + ": expected a mapping at the top level");
-            }
-            return (Map<String, Object>) o;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(yaml + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + yaml + ": " + e.getMessage(), e);
+        com.fasterxml.jackson.databind.JsonNode tree = repo.core.io.StrictYaml.readTree(yaml); // duplicate keys are errors
+        if (tree == null) {
+            return new LinkedHashMap<>();
         }
+        if (!tree.isObject()) {
+            throw new IllegalArgumentException(yaml + ": expected a mapping at the top level");
+        }
+        return repo.core.io.StrictYaml.MAPPER.convertValue(tree, Map.class);
     }
 
     /** Every provider on the class path by rule id (built-ins first, then the others sorted); duplicates fail. */
