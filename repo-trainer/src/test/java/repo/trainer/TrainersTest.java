@@ -206,7 +206,7 @@ class TrainersTest {
         assertThatThrownBy(() -> TrainConfig.parse("algorithm: ppx\nmodel: m\noutput: o\ndata: {train: t}\n", "c.yaml"))
                 .hasMessageContaining("ppx").hasMessageContaining("sft, rm, dpo");
         assertThatThrownBy(() -> TrainConfig.parse("algorithm: sft\noutput: o\ndata: {train: t}\n", "c.yaml"))
-                .hasMessageContaining("\"model\"");
+                .hasMessageContaining("model: missing");
         assertThatThrownBy(() -> TrainConfig.parse("algorithm: sft\nmodel: m\noutput: o\ndata: {train: t}\nlora: {target_modules: [qproj]}\n", "c.yaml"))
                 .hasMessageContaining("lora").hasMessageContaining("qproj");
         assertThatThrownBy(() -> TrainConfig.parse("algorithm: sft\nmodel: m\noutput: o\ndata: {train: t}\noptim: {lr: -1}\n", "c.yaml"))
