@@ -38,6 +38,7 @@ public final class TrainingLoop<E> {
     private final Objective<E> objective;
     private final List<E> train;
     private final String name;
+    private final repo.trainer.common.NonFiniteGuard nonFinite;
 
     public TrainingLoop(TrainConfig config, Objective<E> objective, List<E> train, String name) {
         if (train.isEmpty()) {
@@ -47,6 +48,7 @@ public final class TrainingLoop<E> {
         this.objective = objective;
         this.train = train;
         this.name = name;
+        this.nonFinite = new repo.trainer.common.NonFiniteGuard(config.train().maxNonfiniteInARow(), System.err);
     }
 
     /** The result of a run: the last step's metrics and where the final trainable state is. */
@@ -131,14 +133,15 @@ public final class TrainingLoop<E> {
         if (Double.isFinite(gradNorm)) {
             adam.step(lr);
         } else {
-            adam.zeroGrad(); // a non-finite gradient skips the update; it shows as grad_norm NaN/inf in metrics
+            nonFinite.skipped(step, name, params, gradNorm); // printed with the first non-finite tensor, counted in metrics
+            adam.zeroGrad();
         }
         // 5. metrics of this step
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (step % config.train().saveEvery() == 0 || step == config.train().maxSteps()) {
             extra.putAll(objective.evaluate()); // held-out figures at every checkpoint
         }
-        return new MetricsLog.Entry(step, loss, lr, gradNorm, tokens / seconds, extra);
+        return new MetricsLog.Entry(step, loss, lr, gradNorm, tokens / seconds, nonFinite.endStep(step, extra));
     }
 
     private void save(Checkpoints checkpoints, Path runDir, int step, DataOrder.Position position, AdamW adam)

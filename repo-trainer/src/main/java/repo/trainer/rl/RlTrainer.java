@@ -39,6 +39,7 @@ import repo.trainer.common.Checkpoints;
 import repo.trainer.common.GradClip;
 import repo.trainer.common.LrSchedule;
 import repo.trainer.common.MetricsLog;
+import repo.trainer.common.NonFiniteGuard;
 import repo.trainer.common.Progress;
 import repo.trainer.common.RunFolder;
 import repo.trainer.config.Algorithm;
@@ -97,12 +98,14 @@ public final class RlTrainer {
     private final List<ScoredItem> prompts;
     private final ChatFormat chat = new ChatFormat();
     private final RlMetrics metrics = new RlMetrics();
+    private final NonFiniteGuard nonFinite;
 
     private RlTrainer(TrainConfig config, RlModels models, RolloutScorer scorer, List<ScoredItem> prompts) {
         this.config = config;
         this.models = models;
         this.scorer = scorer;
         this.prompts = prompts;
+        this.nonFinite = new NonFiniteGuard(config.train().maxNonfiniteInARow(), System.err);
     }
 
     /** Trains per {@code config}: models and the reward pipeline come from the configuration. */
@@ -206,7 +209,8 @@ public final class RlTrainer {
         evaluateOld(rollouts);                                              // 3. old log-probs, base log-probs, values
         List<Rollout> kept = advantages(rollouts);                          // 4. GAE or group normalisation
         RlMetrics.Update u = update(step, kept, policyOpt, criticOpt, lr);  // 5. clipped updates
-        return metrics.entry(step, lr, rollouts, kept, u, models);          // 6. diagnostics
+        MetricsLog.Entry e = metrics.entry(step, lr, rollouts, kept, u, models); // 6. diagnostics
+        return new MetricsLog.Entry(e.step(), e.loss(), e.lr(), e.gradNorm(), e.tokensPerS(), nonFinite.endStep(step, e.extra()));
     }
 
     // 1. rollout -----------------------------------------------------------------------------------
@@ -412,9 +416,9 @@ public final class RlTrainer {
                     gc.backward(loss);
                 }
                 tokens += mb.stream().mapToLong(Rollout::length).sum();
-                u.policyGradNorm(step(models.policyParameters(), policyOpt, lr));
+                u.policyGradNorm(step(step, "policy", models.policyParameters(), policyOpt, lr));
                 if (criticOpt != null) {
-                    u.criticGradNorm(step(models.criticParameters(), criticOpt, lr));
+                    u.criticGradNorm(step(step, "critic", models.criticParameters(), criticOpt, lr));
                 }
             }
         }
@@ -424,12 +428,13 @@ public final class RlTrainer {
         return u;
     }
 
-    /** Clips one parameter group by its global norm and applies AdamW; a non-finite norm skips the update. */
-    private double step(List<NDArray> params, AdamW opt, double lr) {
+    /** Clips one parameter group by its global norm and applies AdamW; a non-finite norm skips the update, loudly. */
+    private double step(int step, String group, List<NDArray> params, AdamW opt, double lr) {
         double norm = GradClip.clipGlobalNorm(params, config.optim().maxGradNorm());
         if (Double.isFinite(norm)) {
             opt.step(lr);
         } else {
+            nonFinite.skipped(step, group, params, norm);
             opt.zeroGrad();
         }
         return norm;
