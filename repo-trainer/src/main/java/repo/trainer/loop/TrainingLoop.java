@@ -87,10 +87,11 @@ public final class TrainingLoop<E> {
                     last = step(step, cursor, adam, schedule.lr(step));
                     metrics.append(last);
                     progress.update(step, String.format(Locale.ROOT, "loss %.4f", last.loss()));
-                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || step == stopAfter) {
+                    boolean stop = step == stopAfter || repo.trainer.common.StopRequest.requested(); // SIGINT/SIGTERM: checkpoint, return
+                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || stop) {
                         save(checkpoints, runDir, step, cursor.position(), adam);
                     }
-                    if (step == stopAfter && step < loop.maxSteps()) {
+                    if (stop && step < loop.maxSteps()) {
                         return new Result(step, last, null);
                     }
                 }

@@ -179,7 +179,8 @@ public final class RlTrainer {
                     log.append(last);
                     progress.update(step, String.format(Locale.ROOT, "reward %.3f kl %.4f", last.extra().get("reward_mean"),
                             last.extra().get("kl")));
-                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || step == stopAfter) {
+                    boolean stop = step == stopAfter || repo.trainer.common.StopRequest.requested(); // SIGINT/SIGTERM: checkpoint, return
+                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || stop) {
                         final int s = step;
                         final DataOrder.Position p = cursor.position();
                         checkpoints.save(runDir, step, dir -> {
@@ -191,7 +192,7 @@ public final class RlTrainer {
                             RunFolder.writeState(dir, s, p, config);
                         });
                     }
-                    if (step == stopAfter && step < loop.maxSteps()) {
+                    if (stop && step < loop.maxSteps()) {
                         return new TrainingLoop.Result(step, last, null);
                     }
                 }
