@@ -24,10 +24,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "qwen3-0.6b", description = "shape for random weights (default: ${DEFAULT-VALUE})")
     String preset;
     @Option(names = "--device", defaultValue = "cpu", description = "(default: ${DEFAULT-VALUE})") String device;
-    @Option(names = "--batch", defaultValue = "1") int batch;
-    @Option(names = "--prompt-tokens", defaultValue = "256") int tokens;
-    @Option(names = "--decode-steps", defaultValue = "32") int steps;
-    @Option(names = "--reps", defaultValue = "3") int reps;
+    @Option(names = "--batch", defaultValue = "1", description = "sequences per forward (default: ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--prompt-tokens", defaultValue = "256", description = "prompt length of the prefill timing (default: ${DEFAULT-VALUE})") int tokens;
+    @Option(names = "--decode-steps", defaultValue = "32", description = "tokens decoded per repetition (default: ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--reps", defaultValue = "3", description = "timed repetitions; the best is reported (default: ${DEFAULT-VALUE})") int reps;
 
     @Override
     public Integer call() {

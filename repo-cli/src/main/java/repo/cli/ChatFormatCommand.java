@@ -13,12 +13,12 @@ import repo.core.text.Message;
 @Command(name = "chat-format", mixinStandardHelpOptions = true,
         description = "Render messages with the Qwen3 chat template and write the exact UTF-8 bytes.")
 final class ChatFormatCommand implements Callable<Integer> {
-    @Option(names = "--messages", required = true, paramLabel = "FILE.json") Path messages;
+    @Option(names = "--messages", required = true, paramLabel = "FILE.json", description = "a JSON list of {role, content} messages") Path messages;
     @Option(names = "--add-generation-prompt", description = "end with the assistant header") boolean addGenerationPrompt;
     @Option(names = "--enable-thinking", arity = "1", defaultValue = "true", paramLabel = "BOOL",
             description = "false appends an empty <think></think> block to the generation prompt (default: ${DEFAULT-VALUE})")
     boolean enableThinking;
-    @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "where the rendered prompt text is written") Path out;
 
     @Override
     public Integer call() throws Exception {

@@ -26,13 +26,13 @@ final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "F32", description = "storage dtype: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     SafetensorsWriter.Storage dtype;
 
-    @Option(names = "--vocab-size") Integer vocab;
-    @Option(names = "--hidden-size") Integer hidden;
-    @Option(names = "--intermediate-size") Integer intermediate;
-    @Option(names = "--num-hidden-layers") Integer layers;
-    @Option(names = "--num-attention-heads") Integer heads;
-    @Option(names = "--num-key-value-heads") Integer kvHeads;
-    @Option(names = "--head-dim") Integer headDim;
+    @Option(names = "--vocab-size", description = "override the preset's vocab_size") Integer vocab;
+    @Option(names = "--hidden-size", description = "override the preset's hidden_size") Integer hidden;
+    @Option(names = "--intermediate-size", description = "override the preset's intermediate_size (MLP width)") Integer intermediate;
+    @Option(names = "--num-hidden-layers", description = "override the preset's number of decoder layers") Integer layers;
+    @Option(names = "--num-attention-heads", description = "override the preset's query heads") Integer heads;
+    @Option(names = "--num-key-value-heads", description = "override the preset's key/value heads (GQA)") Integer kvHeads;
+    @Option(names = "--head-dim", description = "override the preset's head_dim") Integer headDim;
 
     @Option(names = "--tie-word-embeddings", arity = "1", paramLabel = "BOOL", description = "override the preset's tying")
     Boolean tie;

@@ -18,7 +18,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Mixin ModelOptionsMixin model;
     @Option(names = "--token-ids", required = true, split = ",", paramLabel = "IDS", description = "comma-separated ids, e.g. 1,2,3")
     long[] ids;
-    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "where the logits are written") Path out;
 
     @Override
     public Integer call() throws Exception {

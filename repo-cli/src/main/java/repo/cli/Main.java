@@ -34,6 +34,10 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         return new CommandLine(new Main())
+                .setExecutionStrategy(parsed -> { // flag ranges and --device are usage errors (exit 2), checked before any work
+                    Flags.validate(parsed);
+                    return new CommandLine.RunLast().execute(parsed);
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     if (e instanceof java.nio.file.FileSystemException) {

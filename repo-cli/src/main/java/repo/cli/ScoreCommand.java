@@ -46,6 +46,10 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig cfg = config == null ? PipelineConfig.defaults().withSources(false, true, true) : PipelineConfig.load(config);
+        if (!cfg.rm() && (rmModel != null || rmAdapter != null || rmHead != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rm-model/--rm-adapter/--rm-head: the reward model is off in "
+                    + cfg.origin() + "; expected no RM flags, or a --config pipeline with sources.rm: true");
+        }
         if (cfg.rm() && (rmModel == null || rmHead == null)) {
             throw new IllegalArgumentException(cfg.origin() + ": sources.rm is on; give --rm-model DIR and --rm-head FILE (and --rm-adapter DIR)");
         }

@@ -14,7 +14,7 @@ import repo.core.text.QwenTokenizer;
         description = "Print the token ids of a file's exact text as a JSON array (no special tokens added).")
 final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "folder holding tokenizer.json") Path model;
-    @Option(names = "--input", required = true, paramLabel = "FILE") Path input;
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "UTF-8 text to tokenise") Path input;
 
     @Override
     public Integer call() throws Exception {
