@@ -37,7 +37,7 @@ public final class LoraAdapter {
     NDArray update(NDArray x, boolean training) {
         NDArray in = training && dropout > 0 ? JniUtils.dropout((PtNDArray) x, dropout, true) : x;
         NDArray low = JniUtils.linear((PtNDArray) in, (PtNDArray) a, null);   // (..., r)
-        return JniUtils.linear((PtNDArray) low, (PtNDArray) b, null).mul(scaling); // (..., out)
+        return Scalars.mul(JniUtils.linear((PtNDArray) low, (PtNDArray) b, null), scaling); // (..., out)
     }
 
     /** scaling · B·A, (out, in); call with grad mode off (merging is not differentiable). */

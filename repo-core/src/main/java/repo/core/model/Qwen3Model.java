@@ -47,7 +47,7 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** RMSNorm over the last axis, in fp32: x · (mean(x²) + eps)^-½ · w. */
     static NDArray rmsNorm(NDArray x, NDArray w, float eps) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f); // (..., 1)
+        NDArray inv = Scalars.pow(x.square().mean(new int[] {-1}, true).add(eps), -0.5f); // (..., 1)
         return x.mul(inv).mul(w);                                                  // (..., n)
     }
 
@@ -146,7 +146,7 @@ public final class Qwen3Model implements AutoCloseable {
             long s = kh.getShape().get(2);
             // query heads of one kv group are adjacent: (B, H, T, D) -> (B, K, g*T, D), no repeat_kv copy
             NDArray qg = qh.reshape(b, nKv, (long) g * t, headDim);
-            NDArray scores = qg.matMul(kh.transpose(0, 1, 3, 2)).mul(scale)  // (B, K, g*T, S)
+            NDArray scores = Scalars.mul(qg.matMul(kh.transpose(0, 1, 3, 2)), scale) // (B, K, g*T, S)
                     .reshape(b, nKv, g, t, s).add(mask);                     // (B, K, g, T, S)
             NDArray probs = scores.softmax(-1).reshape(b, nKv, (long) g * t, s);
             NDArray out = probs.matMul(vh)                                   // (B, K, g*T, D)

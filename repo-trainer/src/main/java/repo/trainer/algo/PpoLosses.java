@@ -1,5 +1,6 @@
 package repo.trainer.algo;
 
+import repo.core.model.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -37,7 +38,7 @@ public final class PpoLosses {
     public static NDArray[] value(NDArray values, NDArray oldValues, NDArray returns, NDArray mask, float clip) {
         NDArray vClipped = oldValues.add(values.sub(oldValues).clip(-clip, clip));
         NDArray a = values.sub(returns).square(), b = vClipped.sub(returns).square();
-        NDArray loss = maskedMean(a.maximum(b), mask).mul(0.5f);
+        NDArray loss = Scalars.mul(maskedMean(a.maximum(b), mask), 0.5f);
         NDArray clipFraction = maskedMean(b.gt(a).toType(mask.getDataType(), false), mask);
         return new NDArray[] {loss, clipFraction.stopGradient()};
     }

@@ -1,5 +1,6 @@
 package repo.trainer.dpo;
 
+import repo.core.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -105,13 +106,13 @@ public final class DpoTrainer {
                 ref[n + i] = (float) examples.get(i).refRejected();
             }
             NDArray logRatio = lp.sub(lp.getManager().create(ref, new Shape(2 * n)).toType(lp.getDataType(), false));
-            return logRatio.get(new NDIndex("0:{}", n)).sub(logRatio.get(new NDIndex("{}:", n))).mul(beta);
+            return Scalars.mul(logRatio.get(new NDIndex("0:{}", n)).sub(logRatio.get(new NDIndex("{}:", n))), beta);
         }
 
         @Override
         public Part loss(List<Example> micro, double normalizer) {
             NDArray m = margins(micro);                                               // (B)
-            NDArray loss = Activation.softPlus(m.neg()).sum().div((float) normalizer);     // −log σ(margin)
+            NDArray loss = Scalars.div(Activation.softPlus(m.neg()).sum(), (float) normalizer);     // −log σ(margin)
             double correct = m.gt(0).toType(DataType.FLOAT32, false).sum().getFloat();
             return new Part(loss, Map.of("reward_margin", m.sum().getFloat() / normalizer, "accuracy", correct / normalizer),
                     micro.stream().mapToLong(e -> e.pair().chosen().length() + e.pair().rejected().length()).sum());

@@ -1,5 +1,6 @@
 package repo.trainer.rl;
 
+import repo.core.model.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -399,18 +400,18 @@ public final class RlTrainer {
                             p.clipEps().floatValue());
                     NDArray loss = pl[0];
                     if (p.entropyCoef() > 0) {
-                        loss = loss.sub(PpoLosses.maskedMean(pf[1], mask).mul(p.entropyCoef().floatValue()));
+                        loss = loss.sub(Scalars.mul(PpoLosses.maskedMean(pf[1], mask), p.entropyCoef().floatValue()));
                     }
                     if (p.klMode() == TrainConfig.KlMode.LOSS) {
                         NDArray kl = Kl.estimate(p.klEstimator(), pf[0], b.perToken(mb, r -> r.refLogp));
-                        loss = loss.add(PpoLosses.maskedMean(kl, mask).mul(p.klCoef().floatValue()));
+                        loss = loss.add(Scalars.mul(PpoLosses.maskedMean(kl, mask), p.klCoef().floatValue()));
                     }
                     u.policyLoss(pl[0].getFloat(), pl[1].getFloat());
                     if (models.hasCritic()) {
                         model.setActiveAdapter(RlModels.CRITIC);
                         NDArray[] vl = PpoLosses.value(valueForward(b), b.perToken(mb, r -> r.values), b.perToken(mb, r -> r.returns),
                                 mask, p.valueClip().floatValue());
-                        loss = loss.add(vl[0].mul(p.vfCoef().floatValue()));
+                        loss = loss.add(Scalars.mul(vl[0], p.vfCoef().floatValue()));
                         u.valueLoss(vl[0].getFloat(), vl[1].getFloat());
                     }
                     u.loss(loss.getFloat());

@@ -1,5 +1,6 @@
 package repo.trainer.rm;
 
+import repo.core.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -82,7 +83,7 @@ public final class RmTrainer {
         public Part loss(List<PairExample> micro, double normalizer) {
             NDArray[] r = scores(micro);
             NDArray diff = r[0].sub(r[1]);                                               // (B)
-            NDArray loss = Activation.softPlus(diff.neg()).sum().div((float) normalizer);      // −log σ(rc − rr)
+            NDArray loss = Scalars.div(Activation.softPlus(diff.neg()).sum(), (float) normalizer);      // −log σ(rc − rr)
             double correct = diff.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat();
             return new Part(loss, Map.of("accuracy", correct / normalizer, "margin", diff.sum().getFloat() / normalizer),
                     micro.stream().mapToLong(p -> p.chosen().length() + p.rejected().length()).sum());

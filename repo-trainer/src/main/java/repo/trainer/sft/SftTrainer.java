@@ -1,5 +1,6 @@
 package repo.trainer.sft;
 
+import repo.core.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class SftTrainer {
         @Override
         public Part loss(List<Tokens> micro, double normalizer) {
             NDArray[] b = Sequences.batch(tm.model().manager(), micro);                 // ids, mask, target: (B, T)
-            NDArray nll = Sequences.targetLogProbs(tm.model(), micro, b).sum().neg().div((float) normalizer); // scalar
+            NDArray nll = Scalars.div(Sequences.targetLogProbs(tm.model(), micro, b).sum().neg(), (float) normalizer); // scalar
             return new Part(nll, Map.of(), micro.stream().mapToLong(Tokens::length).sum());
         }
 
