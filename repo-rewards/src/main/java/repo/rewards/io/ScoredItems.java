@@ -68,6 +68,8 @@ public final class ScoredItems {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException(file + ": not valid UTF-8 text; expected a UTF-8 JSON Lines file", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -114,7 +116,8 @@ public final class ScoredItems {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(at + "not valid JSON (" + e.getOriginalMessage() + "); " + ITEM_SHAPE);
+            throw new IllegalArgumentException(at + "not valid JSON (" + e.getOriginalMessage()
+                    .replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "") + "); " + ITEM_SHAPE);
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(at + "not a JSON object; " + ITEM_SHAPE);

@@ -104,7 +104,8 @@ public final class Jsonl {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + " at column "
+            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage()
+                    .replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "") + " at column "
                     + e.getLocation().getColumnNr() + "): expected one JSON object on the line");
         }
         if (!node.isObject()) {

@@ -31,9 +31,17 @@ public final class RuleSettings {
         return ruleId;
     }
 
-    /** {@code points}: the signed points of one finding (negative = deduction). */
+    /**
+     * {@code points}: the points of one finding, a deduction: 0 or negative and finite. A positive value would make a
+     * breach earn reward, so it is refused.
+     */
     public double points(double def) {
-        return getDouble("points", def);
+        double p = getDouble("points", def);
+        if (!(p <= 0) || Double.isInfinite(p)) {
+            throw new IllegalArgumentException("points: " + p + " is not a deduction; expected a finite number <= 0 "
+                    + "(a finding lowers the reward)");
+        }
+        return p;
     }
 
     /** {@code severity}: low, medium or high. */
