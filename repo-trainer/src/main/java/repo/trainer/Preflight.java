@@ -71,16 +71,20 @@ public final class Preflight {
         }
     }
 
-    /** {@code "key.path before -> after"} for every leaf that differs, sorted, except {@link #FREE_ON_RESUME}. */
+    /**
+     * {@code "key.path before -> after"} for every leaf both configurations hold that differs, sorted, except
+     * {@link #FREE_ON_RESUME}. A key only one side holds (a key added by a newer version, a section an older version
+     * also recorded) is not a change: its value is the default either way.
+     */
     static List<String> diff(JsonNode before, JsonNode after) {
         Map<String, String> a = new java.util.TreeMap<>(), b = new java.util.TreeMap<>();
         flatten("", before, a);
         flatten("", after, b);
         Set<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
+        keys.retainAll(b.keySet());
         List<String> out = new ArrayList<>();
         for (String k : keys) {
-            String x = a.getOrDefault(k, "(absent)"), y = b.getOrDefault(k, "(absent)");
+            String x = a.get(k), y = b.get(k);
             if (!x.equals(y) && !FREE_ON_RESUME.contains(k)) {
                 out.add(k + " " + x + " -> " + y);
             }
