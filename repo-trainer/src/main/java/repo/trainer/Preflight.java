@@ -98,8 +98,8 @@ public final class Preflight {
                 Map.Entry<String, JsonNode> e = it.next();
                 flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
             }
-        } else if (!n.isNull()) {
-            out.put(prefix, n.isTextual() ? n.asText() : n.toString());
+        } else {
+            out.put(prefix, n.isTextual() ? n.asText() : n.toString()); // null as "null": null -> a path is a change
         }
     }
 
