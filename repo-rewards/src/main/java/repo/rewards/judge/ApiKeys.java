@@ -27,6 +27,11 @@ public final class ApiKeys {
      * @throws IllegalArgumentException when both or a missing/empty source is named, or the key has inner white space
      */
     public static String read(String envName, Path file, Function<String, String> env) {
+        return read(envName, file, env, "openai.api_key_env");
+    }
+
+    /** As {@link #read(String, Path, Function)}, with {@code envLabel} naming the setting in errors (e.g. a flag). */
+    public static String read(String envName, Path file, Function<String, String> env, String envLabel) {
         if (envName != null && file != null) {
             throw new IllegalArgumentException("openai: set api_key_env or api_key_file, not both");
         }
@@ -34,10 +39,10 @@ public final class ApiKeys {
         String where;
         if (envName != null) {
             key = env.apply(envName);
-            where = "openai.api_key_env names " + envName;
+            where = envLabel + " names " + envName;
             if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException(where + ", which is not set or empty; export it, or drop api_key_env "
-                        + "for a keyless local server");
+                throw new IllegalArgumentException(where + ", which is not set or empty; export it, or drop " + envLabel
+                        + " for a keyless server");
             }
         } else if (file != null) {
             where = "openai.api_key_file " + file;
