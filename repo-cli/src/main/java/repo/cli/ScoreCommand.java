@@ -49,6 +49,9 @@ final class ScoreCommand implements Callable<Integer> {
         if (cfg.rm() && (rmModel == null || rmHead == null)) {
             throw new IllegalArgumentException(cfg.origin() + ": sources.rm is on; give --rm-model DIR and --rm-head FILE (and --rm-adapter DIR)");
         }
+        if (out != null) {
+            repo.core.io.SafeFiles.checkOutputFile(out); // a link, a device or an unwritable folder fails before any model loads
+        }
         List<ScoredItem> items = ScoredItems.read(input); // the whole file is validated before anything is scored
         try (ScoreHeadRewardModel rm = cfg.rm() ? ScoreHeadRewardModel.load(rmModel, rmAdapter, rmHead,
                 new ModelOptions(ModelOptions.parseDevice(device), ModelOptions.Precision.FP32), 8) : null;

@@ -14,6 +14,7 @@ public final class Trainers {
     }
 
     public static TrainingLoop.Result train(TrainConfig config, boolean resume) throws IOException {
+        repo.core.io.SafeFiles.checkOutputFolder(config.output()); // an unusable run folder fails before a model loads
         return switch (config.algorithm()) {
             case SFT -> SftTrainer.train(config, resume);
             case RM -> RmTrainer.train(config, resume);

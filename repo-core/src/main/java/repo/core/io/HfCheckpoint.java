@@ -350,6 +350,7 @@ public final class HfCheckpoint implements AutoCloseable {
 
     /** {@code dir} must not exist or be empty: nothing is ever written over ({@code what}: "a checkpoint", "an adapter"). */
     static void checkWritable(Path dir, String what) throws IOException {
+        SafeFiles.checkFolderTarget(dir); // a symbolic link or a device is never replaced
         if (!Files.exists(dir)) {
             return;
         }

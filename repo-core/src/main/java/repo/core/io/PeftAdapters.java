@@ -303,6 +303,8 @@ public final class PeftAdapters {
      */
     public static void mergeAndSave(Path baseDir, Path adapterDir, Path outDir, ModelOptions options,
                                     SafetensorsWriter.Storage storage) throws IOException {
+        HfCheckpoint.checkWritable(outDir.toAbsolutePath(), "a merged checkpoint"); // before the slow load
+        SafeFiles.checkOutputFolder(outDir.toAbsolutePath().getParent());
         try (Qwen3Model model = Qwen3Model.load(baseDir, options)) {
             load(model, "merge", adapterDir);
             model.setActiveAdapter("merge");

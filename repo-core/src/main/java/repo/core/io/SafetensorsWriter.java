@@ -112,6 +112,7 @@ public final class SafetensorsWriter {
             total += TensorInfo.elements(p.shape()) * dtype.bytes();
         }
         Path target = file.toAbsolutePath();
+        SafeFiles.checkFileTarget(target);
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -125,7 +126,8 @@ public final class SafetensorsWriter {
                 }
                 out.force(true);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            SafeFiles.checkFileTarget(target);
+            SafeFiles.moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

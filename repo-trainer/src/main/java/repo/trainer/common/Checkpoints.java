@@ -137,6 +137,7 @@ public final class Checkpoints {
      * complete.
      */
     public static void replaceFolder(Path target, Writer writer) throws IOException {
+        repo.core.io.SafeFiles.checkFolderTarget(target); // a symbolic link or a device is never replaced
         Path parent = Files.createDirectories(target.toAbsolutePath().getParent());
         Path tmp = parent.resolve(TMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
         Files.createDirectory(tmp);
