@@ -180,12 +180,14 @@ public final class OpenAiServer implements AutoCloseable {
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger cancelled = new AtomicInteger();
     private volatile boolean closing;
+    private final repo.rewards.judge.Redactor redactor;
 
     private OpenAiServer(Qwen3Model model, QwenTokenizer tokenizer, Options options) throws IOException {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Generator(model, tokenizer);
         this.options = options;
+        this.redactor = repo.rewards.judge.Redactor.of(options.apiKey()); // a client may put the key in a URL
         registerRoutes();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 options.maxQueued() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.maxQueued()), r -> {
@@ -343,7 +345,7 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 status = 500;
                 body = errorBytes(new ApiError(500, "server_error", null, "generation failed: " + e.getMessage()));
-                LOG.log(System.Logger.Level.ERROR, "request " + HttpWire.forLog(target) + " failed", e);
+                LOG.log(System.Logger.Level.ERROR, "request " + HttpWire.forLog(redactor.redact(target)) + " failed", e);
             }
             HttpWire.write(s, status, body, headers);
         } catch (IOException e) {
@@ -358,8 +360,8 @@ public final class OpenAiServer implements AutoCloseable {
                 closeQuietly(s);
             }
             if (status != 0) {
-                LOG.log(System.Logger.Level.INFO, HttpWire.forLog(method) + " " + HttpWire.forLog(target) + " " + status + " "
-                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                LOG.log(System.Logger.Level.INFO, HttpWire.forLog(method) + " " + HttpWire.forLog(redactor.redact(target)) + " "
+                        + status + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             }
         }
     }
