@@ -165,7 +165,7 @@ public final class PeftAdapters {
                     throw SafetensorsException.of(file, e.getKey(), "shape " + Arrays.toString(t.shape()) + ", expected "
                             + Arrays.toString(e.getValue()) + " for r=" + cfg.r() + " on this model");
                 }
-                loaded.put(e.getKey(), f.load(e.getKey(), m, DataType.FLOAT32));
+                loaded.put(e.getKey(), f.loadFinite(e.getKey(), m, DataType.FLOAT32));
             }
             model.addAdapter(adapterName, cfg, 0);
             try {
