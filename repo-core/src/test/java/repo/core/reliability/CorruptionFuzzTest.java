@@ -228,14 +228,14 @@ class CorruptionFuzzTest {
         int total = 1000, ok = 0, errors = 0;
         Map<String, Integer> byType = new HashMap<>();
         List<String> problems = new ArrayList<>();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int from = 0; from < total; from += PER_CHILD) {
             Path dir = Files.createDirectories(tmp.resolve("batch" + from));
             List<Case> cases = batch(dir, r, from, PER_CHILD);
             Path list = dir.resolve("cases.tsv");
             Files.write(list, cases.stream().map(c -> c.kind() + "\t" + c.path()).toList());
             Path log = dir.resolve("child.log");
-            Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-Dai.djl.offline=true",
+            Process p = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-Dai.djl.offline=true",
                     "-cp", System.getProperty("java.class.path"), FuzzChildMain.class.getName(), list.toString(), MODEL.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean done = p.waitFor(600, TimeUnit.SECONDS);
