@@ -233,7 +233,7 @@ public final class PeftAdapters {
         try {
             c = SafetensorsHeader.JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw SafetensorsException.of(file, null, "cannot read as JSON: " + e.getMessage(), e);
+            throw SafetensorsException.of(file, null, "cannot read as JSON: " + SafetensorsException.oneLine(e), e);
         }
         if (c == null || !c.isObject()) {
             throw SafetensorsException.of(file, null, "expected a JSON object");

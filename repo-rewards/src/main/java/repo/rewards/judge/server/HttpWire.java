@@ -74,11 +74,11 @@ final class HttpWire {
         String target = parts[1];
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
-        byte[] body = readBody(in, headers, limits);
+        byte[] body = readBody(socket, in, headers, limits);
         return new Request(parts[0], target, path, Map.copyOf(headers), body);
     }
 
-    private static byte[] readBody(DeadlineInput in, Map<String, String> headers, Limits limits) throws IOException {
+    private static byte[] readBody(Socket socket, DeadlineInput in, Map<String, String> headers, Limits limits) throws IOException {
         String te = headers.get("transfer-encoding");
         if (te != null && !te.equalsIgnoreCase("identity")) {
             throw new ApiError(411, "invalid_request_error", "length_required",
@@ -100,6 +100,10 @@ final class HttpWire {
         if (length > limits.maxBodyBytes()) {
             throw new ApiError(413, "invalid_request_error", "request_too_large", "the request body has " + length
                     + " bytes; this server takes at most " + limits.maxBodyBytes());
+        }
+        if ("100-continue".equalsIgnoreCase(headers.get("expect")) && length > 0) { // curl asks before large bodies
+            socket.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
         }
         in.deadline = System.nanoTime() + limits.bodyTimeoutMs() * 1_000_000L;
         byte[] body = in.readNBytes((int) length);

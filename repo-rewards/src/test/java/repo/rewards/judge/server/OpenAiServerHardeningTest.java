@@ -236,6 +236,9 @@ class OpenAiServerHardeningTest {
             assertThat(raw(s, "POST /v1/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")).startsWith("HTTP/1.1 411");
             assertThat(raw(s, "GET /health HTTP/1.1\r\nX: " + "a".repeat(20_000) + "\r\n\r\n")).startsWith("HTTP/1.1 431");
             assertThat(raw(s, "GET /health?x HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200").contains("Connection: close");
+            String body = "{\"prompt\": \"hi\", \"max_tokens\": 1}";
+            assertThat(raw(s, "POST /v1/completions HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body)).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200");
         }
     }
 
