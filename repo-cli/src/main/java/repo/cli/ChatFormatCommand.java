@@ -1,9 +1,7 @@
 package repo.cli;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import repo.core.io.SafeFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,9 +21,7 @@ final class ChatFormatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String text = new ChatFormat().render(Message.readJson(messages), addGenerationPrompt, enableThinking);
-        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".chat-format", ".tmp");
-        Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        SafeFiles.writeString(out, text);
         return 0;
     }
 }

@@ -40,11 +40,22 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "device of the reward model (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--max-failure-share", defaultValue = "0.1", paramLabel = "SHARE",
+            description = "exit " + EXIT_SOURCE_FAILURES + " when a reward source failed for more than this share of the items, "
+                    + "in [0, 1] (default: ${DEFAULT-VALUE}); traces are written either way")
+    double maxFailureShare;
+
+    /** The exit code when a source failed for more than {@code --max-failure-share} of the items. */
+    static final int EXIT_SOURCE_FAILURES = 3;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (!(maxFailureShare >= 0 && maxFailureShare <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-failure-share must be in [0, 1], got " + maxFailureShare);
+        }
         PipelineConfig cfg = config == null ? PipelineConfig.defaults().withSources(false, true, true) : PipelineConfig.load(config);
         if (!cfg.rm() && (rmModel != null || rmAdapter != null || rmHead != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rm-model/--rm-adapter/--rm-head: the reward model is off in "
@@ -52,6 +63,9 @@ final class ScoreCommand implements Callable<Integer> {
         }
         if (cfg.rm() && (rmModel == null || rmHead == null)) {
             throw new IllegalArgumentException(cfg.origin() + ": sources.rm is on; give --rm-model DIR and --rm-head FILE (and --rm-adapter DIR)");
+        }
+        if (out != null) {
+            repo.core.io.SafeFiles.checkOutputFile(out); // a link, a device or an unwritable folder fails before any model loads
         }
         List<ScoredItem> items = ScoredItems.read(input); // the whole file is validated before anything is scored
         try (ScoreHeadRewardModel rm = cfg.rm() ? ScoreHeadRewardModel.load(rmModel, rmAdapter, rmHead,
@@ -70,8 +84,42 @@ final class ScoreCommand implements Callable<Integer> {
                 o.println("traces: " + out + " (" + traces.size() + " lines)");
             }
             o.flush();
+            String failed = tooManyFailures(traces, maxFailureShare);
+            if (failed != null) {
+                spec.commandLine().getErr().println("repo score: " + failed);
+                return EXIT_SOURCE_FAILURES;
+            }
         }
         return 0;
+    }
+
+    /**
+     * The first source that failed for more than {@code share} of the items, described in one line with its first
+     * error; null when every source is within the share.
+     */
+    static String tooManyFailures(List<RewardTrace> traces, double share) {
+        java.util.Map<String, int[]> counts = new java.util.LinkedHashMap<>(); // name -> {failed, seen}
+        java.util.Map<String, String> firstError = new java.util.HashMap<>();
+        for (RewardTrace t : traces) {
+            for (var r : t.sources()) {
+                int[] c = counts.computeIfAbsent(r.source(), k -> new int[2]);
+                c[1]++;
+                if (r.failed()) {
+                    c[0]++;
+                    firstError.putIfAbsent(r.source(), r.error());
+                }
+            }
+        }
+        for (var e : counts.entrySet()) {
+            int failed = e.getValue()[0], seen = e.getValue()[1];
+            if (failed > 0 && failed > share * seen) {
+                String err = firstError.get(e.getKey());
+                return String.format(Locale.ROOT, "source %s failed for %d of %d items (%.1f%%), more than --max-failure-share "
+                        + "%s; first error: %s", e.getKey(), failed, seen, 100.0 * failed / seen, fmt(share),
+                        err == null ? "-" : err.lines().findFirst().orElse(err));
+            }
+        }
+        return null;
     }
 
     private static String fmt(double v) {

@@ -1,10 +1,9 @@
 package repo.trainer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import repo.core.io.SafeFiles;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.dpo.DpoTrainer;
 import repo.trainer.loop.TrainingLoop;
@@ -30,6 +29,7 @@ public final class Trainers {
      */
     public static TrainingLoop.Result train(TrainConfig config, RunOptions options) throws IOException {
         Preflight.check(config, options);
+        SafeFiles.checkOutputFolder(config.output()); // an unusable run folder fails before a model loads
         saveResolved(config);
         return switch (config.algorithm()) {
             case SFT -> SftTrainer.train(config, options.resume());
@@ -42,17 +42,7 @@ public final class Trainers {
     /** Writes {@code config.yaml} atomically (temp file beside it, then rename). */
     static void saveResolved(TrainConfig config) throws IOException {
         Path dir = Files.createDirectories(config.output());
-        Path target = dir.resolve(RESOLVED_CONFIG);
-        if (Files.isSymbolicLink(target) || (Files.exists(target) && !Files.isRegularFile(target))) {
-            throw new IllegalArgumentException(target + " is not a regular file; expected the run folder's own config.yaml");
-        }
-        Path tmp = Files.createTempFile(dir, ".tmp-config-", ".yaml");
-        try {
-            Files.writeString(tmp, "# resolved configuration of this run (every default filled in)\n" + config.toYaml(),
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        SafeFiles.writeString(dir.resolve(RESOLVED_CONFIG),
+                "# resolved configuration of this run (every default filled in)\n" + config.toYaml());
     }
 }

@@ -65,6 +65,9 @@ public final class Generator {
             NDArray next = gen.create(leftPadded(prompts, longest), new Shape(b, longest));               // (B, P)
             SplittableRandom rng = new SplittableRandom(params.seed());
             for (int step = 0; step < params.maxNewTokens() && !rows.allDone(); step++) {
+                if (Thread.currentThread().isInterrupted()) { // a server cancels a generation whose client went away
+                    throw new java.util.concurrent.CancellationException("generation interrupted after " + step + " tokens");
+                }
                 try (NDScope scope = new NDScope()) {
                     NDArray hidden = model.hidden(next, mask.get(new NDIndex(":, :{}", cache.length() + next.getShape().get(1))), cache);
                     NDArray logits = model.logits(hidden.get(new NDIndex(":, -1:, :"))).squeeze(1); // (B, V)

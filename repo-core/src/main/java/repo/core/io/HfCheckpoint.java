@@ -144,7 +144,7 @@ public final class HfCheckpoint implements AutoCloseable {
         try {
             root = SafetensorsHeader.JSON.readTree(index.toFile());
         } catch (IOException e) {
-            throw SafetensorsException.of(index, null, "cannot read the index as JSON: " + e.getMessage(), e);
+            throw SafetensorsException.of(index, null, "cannot read the index as JSON: " + SafetensorsException.oneLine(e), e);
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject()) {
@@ -350,6 +350,7 @@ public final class HfCheckpoint implements AutoCloseable {
 
     /** {@code dir} must not exist or be empty: nothing is ever written over ({@code what}: "a checkpoint", "an adapter"). */
     static void checkWritable(Path dir, String what) throws IOException {
+        SafeFiles.checkFolderTarget(dir); // a symbolic link or a device is never replaced
         if (!Files.exists(dir)) {
             return;
         }

@@ -165,7 +165,7 @@ public final class PeftAdapters {
                     throw SafetensorsException.of(file, e.getKey(), "shape " + Arrays.toString(t.shape()) + ", expected "
                             + Arrays.toString(e.getValue()) + " for r=" + cfg.r() + " on this model");
                 }
-                loaded.put(e.getKey(), f.load(e.getKey(), m, DataType.FLOAT32));
+                loaded.put(e.getKey(), f.loadFinite(e.getKey(), m, DataType.FLOAT32));
             }
             model.addAdapter(adapterName, cfg, 0);
             try {
@@ -233,7 +233,7 @@ public final class PeftAdapters {
         try {
             c = SafetensorsHeader.JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw SafetensorsException.of(file, null, "cannot read as JSON: " + e.getMessage(), e);
+            throw SafetensorsException.of(file, null, "cannot read as JSON: " + SafetensorsException.oneLine(e), e);
         }
         if (c == null || !c.isObject()) {
             throw SafetensorsException.of(file, null, "expected a JSON object");
@@ -303,6 +303,8 @@ public final class PeftAdapters {
      */
     public static void mergeAndSave(Path baseDir, Path adapterDir, Path outDir, ModelOptions options,
                                     SafetensorsWriter.Storage storage) throws IOException {
+        HfCheckpoint.checkWritable(outDir.toAbsolutePath(), "a merged checkpoint"); // before the slow load
+        SafeFiles.checkOutputFolder(outDir.toAbsolutePath().getParent());
         try (Qwen3Model model = Qwen3Model.load(baseDir, options)) {
             load(model, "merge", adapterDir);
             model.setActiveAdapter("merge");

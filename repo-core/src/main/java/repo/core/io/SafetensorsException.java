@@ -26,6 +26,20 @@ public final class SafetensorsException extends RuntimeException {
         return new SafetensorsException(prefix(file, tensor) + problem, cause);
     }
 
+    /**
+     * A parser's message on one line: Jackson's own text without its multi-line source excerpt, with line and column;
+     * any other message cut at its first line break.
+     */
+    public static String oneLine(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+            String msg = String.valueOf(j.getOriginalMessage()).lines().findFirst().orElse("");
+            return at == null ? msg : msg + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        String msg = String.valueOf(e.getMessage());
+        return msg.lines().findFirst().orElse(msg);
+    }
+
     private static String prefix(Path file, String tensor) {
         return file + ": " + (tensor == null ? "" : "tensor '" + tensor + "': ");
     }

@@ -117,6 +117,20 @@ public final class SafetensorsFile implements AutoCloseable {
         return load(name, manager, target, DEFAULT_CHUNK_BYTES);
     }
 
+    /**
+     * As {@link #load(String, NDManager, DataType)}, for trained state: a tensor holding NaN or infinity is refused
+     * ({@link Finite}) and its array closed.
+     */
+    public NDArray loadFinite(String name, NDManager manager, DataType target) {
+        NDArray a = load(name, manager, target);
+        try {
+            return Finite.require(a, name, path);
+        } catch (IllegalArgumentException e) {
+            a.close();
+            throw e;
+        }
+    }
+
     /** {@link #load(String, NDManager, DataType)} mapping at most {@code chunkBytes} source bytes at a time. */
     NDArray load(String name, NDManager manager, DataType target, long chunkBytes) {
         if (target != DataType.FLOAT32 && target != DataType.FLOAT16) {

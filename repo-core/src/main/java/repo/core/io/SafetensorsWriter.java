@@ -76,7 +76,7 @@ public final class SafetensorsWriter {
     public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata, Storage storage)
             throws IOException {
         Map<String, Payload> payloads = new TreeMap<>();
-        tensors.forEach((name, array) -> payloads.put(checkName(name), arrayPayload(name, array, storage)));
+        tensors.forEach((name, array) -> payloads.put(checkName(name), arrayPayload(name, Finite.require(array, name, file), storage)));
         writeFile(file, payloads, storage.dtype(), metadata);
     }
 
@@ -92,7 +92,10 @@ public final class SafetensorsWriter {
                     + shapes.keySet());
         }
         Map<String, Payload> payloads = new TreeMap<>();
-        data.forEach((name, values) -> payloads.put(checkName(name), floatPayload(name, values, shapes.get(name))));
+        data.forEach((name, values) -> {
+            Finite.require(values, name, file);
+            payloads.put(checkName(name), floatPayload(name, values, shapes.get(name)));
+        });
         writeFile(file, payloads, SafetensorsDtype.F32, metadata);
     }
 
@@ -112,6 +115,7 @@ public final class SafetensorsWriter {
             total += TensorInfo.elements(p.shape()) * dtype.bytes();
         }
         Path target = file.toAbsolutePath();
+        SafeFiles.checkFileTarget(target);
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -125,7 +129,8 @@ public final class SafetensorsWriter {
                 }
                 out.force(true);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            SafeFiles.checkFileTarget(target);
+            SafeFiles.moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -59,7 +59,7 @@ final class Heads {
                     throw new SafetensorsException(file + ": tensor '" + e.getKey() + "': shape " + Arrays.toString(got)
                             + ", expected " + Arrays.toString(e.getValue()).replace("-1", "hidden"));
                 }
-                NDArray a = f.load(e.getKey(), m, DataType.FLOAT32);
+                NDArray a = f.loadFinite(e.getKey(), m, DataType.FLOAT32);
                 if (dtype != DataType.FLOAT32) {
                     NDArray wide = a.toType(dtype, false);
                     a.close();

@@ -178,7 +178,7 @@ public record Qwen3Config(
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read config.json: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + ": cannot read config.json: " + repo.core.io.SafetensorsException.oneLine(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": config.json must hold a JSON object");

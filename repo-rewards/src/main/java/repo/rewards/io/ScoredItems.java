@@ -276,19 +276,7 @@ public final class ScoredItems {
 
     /** Writes text to a temporary sibling and renames it over {@code file}, so readers never see half a file. */
     public static void writeAtomically(Path file, String text) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        repo.core.io.SafeFiles.writeString(file, text); // refuses symbolic links and devices, cleans up on failure
     }
 
     private static String path(JsonMappingException e) {

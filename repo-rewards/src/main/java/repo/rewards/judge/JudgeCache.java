@@ -34,6 +34,7 @@ final class JudgeCache implements AutoCloseable {
             return;
         }
         try {
+            repo.core.io.SafeFiles.checkFileTarget(file); // appended to in place: never through a link or into a device
             if (Files.exists(file)) {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 for (String line : lines) {

@@ -19,6 +19,7 @@ import java.util.Set;
  *   base_url: http://127.0.0.1:8000/v1
  *   model: qwen3-32b
  *   api_key_env: REPO_JUDGE_API_KEY  # the NAME of an environment variable; omit for a keyless local server
+ *   # api_key_file: judge.key        # or a file holding only the key (not both)
  *   temperature: 0
  *   max_tokens: 1024
  *   timeout_ms: 60000
@@ -82,10 +83,11 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
      * @param cache whether answers are cached in memory
      * @param cacheFile optional JSONL file the cache is loaded from and appended to
      * @param extraBody JSON fields merged into every request body (e.g. vLLM's {@code chat_template_kwargs}); may be null
+     * @param apiKeyFile a file holding only the API key, the alternative to {@code apiKeyEnv}; null for none
      */
     public record OpenAi(URI baseUrl, String model, String apiKeyEnv, double temperature, int maxTokens, Duration timeout,
                          int maxRetries, Duration initialBackoff, Duration maxBackoff, int concurrency, boolean cache,
-                         Path cacheFile, ObjectNode extraBody) {
+                         Path cacheFile, ObjectNode extraBody, Path apiKeyFile) {
         private static final Set<String> RESERVED = Set.of("model", "messages", "temperature", "max_tokens", "stream", "n");
 
         public OpenAi {
@@ -126,6 +128,17 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
                 }
                 extraBody = extraBody.deepCopy();
             }
+            if (apiKeyEnv != null && apiKeyFile != null) {
+                throw new IllegalArgumentException("openai: set api_key_env or api_key_file, not both");
+            }
+        }
+
+        /** Without a key file (the key, if any, comes from {@code apiKeyEnv}). */
+        public OpenAi(URI baseUrl, String model, String apiKeyEnv, double temperature, int maxTokens, Duration timeout,
+                      int maxRetries, Duration initialBackoff, Duration maxBackoff, int concurrency, boolean cache,
+                      Path cacheFile, ObjectNode extraBody) {
+            this(baseUrl, model, apiKeyEnv, temperature, maxTokens, timeout, maxRetries, initialBackoff, maxBackoff,
+                    concurrency, cache, cacheFile, extraBody, null);
         }
 
         /** Defaults for everything but the endpoint: temperature 0, 1024 tokens, 60 s, 3 retries, 8 in flight, cache on. */
@@ -136,27 +149,27 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
 
         public OpenAi withRetries(int retries, Duration initial, Duration max) {
             return new OpenAi(baseUrl, model, apiKeyEnv, temperature, maxTokens, timeout, retries, initial, max, concurrency,
-                    cache, cacheFile, extraBody);
+                    cache, cacheFile, extraBody, apiKeyFile);
         }
 
         public OpenAi withTimeout(Duration t) {
             return new OpenAi(baseUrl, model, apiKeyEnv, temperature, maxTokens, t, maxRetries, initialBackoff, maxBackoff,
-                    concurrency, cache, cacheFile, extraBody);
+                    concurrency, cache, cacheFile, extraBody, apiKeyFile);
         }
 
         public OpenAi withConcurrency(int n) {
             return new OpenAi(baseUrl, model, apiKeyEnv, temperature, maxTokens, timeout, maxRetries,
-                    initialBackoff, maxBackoff, n, cache, cacheFile, extraBody);
+                    initialBackoff, maxBackoff, n, cache, cacheFile, extraBody, apiKeyFile);
         }
 
         public OpenAi withCache(boolean on, Path file) {
             return new OpenAi(baseUrl, model, apiKeyEnv, temperature, maxTokens, timeout, maxRetries, initialBackoff,
-                    maxBackoff, concurrency, on, file, extraBody);
+                    maxBackoff, concurrency, on, file, extraBody, apiKeyFile);
         }
 
         public OpenAi withMaxTokens(int n) {
             return new OpenAi(baseUrl, model, apiKeyEnv, temperature, n, timeout, maxRetries, initialBackoff, maxBackoff,
-                    concurrency, cache, cacheFile, extraBody);
+                    concurrency, cache, cacheFile, extraBody, apiKeyFile);
         }
     }
 
@@ -225,7 +238,7 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
     }
 
     private static OpenAi openAi(YamlFields o, Path base) {
-        o.allowOnly("base_url", "model", "api_key_env", "temperature", "max_tokens", "timeout_ms", "max_retries",
+        o.allowOnly("base_url", "model", "api_key_env", "api_key_file", "temperature", "max_tokens", "timeout_ms", "max_retries",
                 "initial_backoff_ms", "max_backoff_ms", "concurrency", "cache", "cache_file", "extra_body");
         URI url;
         try {
@@ -242,7 +255,8 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
                 o.integer("max_retries", 3), Duration.ofMillis(o.integer("initial_backoff_ms", 500)),
                 Duration.ofMillis(o.integer("max_backoff_ms", 10_000)), o.integer("concurrency", 8), o.bool("cache", true),
                 o.has("cache_file") ? resolve(base, o.text("cache_file")) : null,
-                extra == null || extra.isNull() ? null : (ObjectNode) extra);
+                extra == null || extra.isNull() ? null : (ObjectNode) extra,
+                o.has("api_key_file") ? resolve(base, o.text("api_key_file")) : null);
     }
 
     private static <T> T wrap(YamlFields y, java.util.function.Supplier<T> build) {

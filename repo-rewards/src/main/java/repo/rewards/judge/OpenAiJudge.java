@@ -44,9 +44,11 @@ import repo.rewards.api.SourceResult;
  * <p>At most {@code concurrency} requests are in flight across all threads that share the instance;
  * {@link #judgeAll} fans a batch out over that many workers.
  *
- * <p>The API key is read once from the environment variable the config names. It is sent only as the
- * {@code Authorization: Bearer} header; it is replaced by {@code [REDACTED]} in every log line and failure reason
- * (an endpoint may echo it back in an error body), and it is never part of a cache key or file.
+ * <p>The API key is read once from the environment variable or the file the config names ({@link ApiKeys}); a
+ * config never holds the key itself. It is sent only as the {@code Authorization: Bearer} header. An endpoint may
+ * echo it back (in an error body, escaped as JSON or URL-encoded, or cut short), so every response body, answer,
+ * log line and failure reason passes through a {@link Redactor} before anything else (truncation included) sees it:
+ * no run of 8 or more of its characters reaches a log, trace, cache or exception.
  */
 public final class OpenAiJudge implements Judge {
     private static final System.Logger LOG = System.getLogger(OpenAiJudge.class.getName());
@@ -58,6 +60,7 @@ public final class OpenAiJudge implements Judge {
     private final String rubricHash;
     private final JudgeResponseParser parser;
     private final String apiKey; // never logged, never in a message: see redact()
+    private final Redactor redactor;
     private final URI endpoint;
     private final HttpClient http;
     private final Semaphore inFlight;
@@ -74,16 +77,8 @@ public final class OpenAiJudge implements Judge {
         this.rubric = Objects.requireNonNull(rubric, "rubric");
         this.rubricHash = rubric.hash();
         this.parser = new JudgeResponseParser(rubric);
-        if (config.apiKeyEnv() != null) {
-            String key = env.apply(config.apiKeyEnv());
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("openai.api_key_env names " + config.apiKeyEnv()
-                        + ", which is not set or empty; export it, or drop api_key_env for a keyless local server");
-            }
-            this.apiKey = key.strip();
-        } else {
-            this.apiKey = null;
-        }
+        this.apiKey = ApiKeys.read(config.apiKeyEnv(), config.apiKeyFile(), env);
+        this.redactor = Redactor.of(apiKey);
         String base = config.baseUrl().toString();
         this.endpoint = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).build();
@@ -97,7 +92,8 @@ public final class OpenAiJudge implements Judge {
         this.cache = config.cache() ? new JudgeCache(config.cacheFile()) : null;
         LOG.log(System.Logger.Level.INFO, "judge: " + endpoint + " model " + config.model() + ", rubric " + rubric.name()
                 + " v" + rubric.version() + " (" + rubricHash.substring(0, 12) + "), "
-                + (apiKey == null ? "no API key" : "API key from $" + config.apiKeyEnv()) + ", concurrency " + config.concurrency()
+                + (apiKey == null ? "no API key" : "API key from " + (config.apiKeyEnv() != null ? "$" + config.apiKeyEnv()
+                : config.apiKeyFile())) + ", concurrency " + config.concurrency()
                 + ", retries " + config.maxRetries() + (cache == null ? ", no cache" : cache.size() > 0 ? ", " + cache.size() + " cached answers" : ""));
     }
 
@@ -317,7 +313,7 @@ public final class OpenAiJudge implements Judge {
         JsonNode usage = root.path("usage");
         counters.promptTokens.addAndGet(usage.path("prompt_tokens").asLong(0));
         counters.completionTokens.addAndGet(usage.path("completion_tokens").asLong(0));
-        return Attempt.ok(content.asText());
+        return Attempt.ok(redact(content.asText())); // an echoed key must not reach the parser, the cache or a trace
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
@@ -352,16 +348,13 @@ public final class OpenAiJudge implements Judge {
     }
 
     private String snippet(String body) {
-        String flat = body.replaceAll("\\s+", " ").strip();
-        return redact(flat.length() > BODY_SNIPPET ? flat.substring(0, BODY_SNIPPET) + "..." : flat);
+        String flat = redact(body).replaceAll("\\s+", " ").strip(); // redact first: a cut key would survive in part
+        return flat.length() > BODY_SNIPPET ? flat.substring(0, BODY_SNIPPET) + "..." : flat;
     }
 
-    /** Removes the API key from any text that may leave this class. */
+    /** Removes the API key, whole, in part or encoded (see {@link Redactor}), from any text that may leave this class. */
     private String redact(String s) {
-        if (s == null || apiKey == null) {
-            return s;
-        }
-        return s.replace(apiKey, "[REDACTED]");
+        return redactor.redact(s);
     }
 
     private static long millisSince(long t0) {

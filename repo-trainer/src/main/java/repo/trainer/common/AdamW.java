@@ -276,7 +276,7 @@ public final class AdamW implements AutoCloseable {
             }
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (String name : in.tensors().keySet()) {
-                tensors.put(name, in.load(name, staging, DataType.FLOAT32));
+                tensors.put(name, in.loadFinite(name, staging, DataType.FLOAT32));
             }
             try {
                 loadState(new State(Long.parseLong(stepText), tensors));

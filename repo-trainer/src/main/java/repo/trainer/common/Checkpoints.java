@@ -137,6 +137,7 @@ public final class Checkpoints {
      * complete.
      */
     public static void replaceFolder(Path target, Writer writer) throws IOException {
+        repo.core.io.SafeFiles.checkFolderTarget(target); // a symbolic link or a device is never replaced
         Path parent = Files.createDirectories(target.toAbsolutePath().getParent());
         Path tmp = parent.resolve(TMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
         Files.createDirectory(tmp);
@@ -206,6 +207,15 @@ public final class Checkpoints {
      * crash left behind, then returns {@link #latest(Path)}. Call it only when no other process writes to the run.
      */
     public static Optional<Checkpoint> resume(Path runDir) throws IOException {
+        if (Files.isDirectory(runDir)) { // a kill during the write of final/ leaves .tmp-final-* beside it
+            try (Stream<Path> children = Files.list(runDir)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    if (child.getFileName().toString().startsWith(TMP_PREFIX) && Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        deleteTree(child);
+                    }
+                }
+            }
+        }
         Path root = runDir.resolve(FOLDER);
         if (Files.isDirectory(root)) {
             try (Stream<Path> children = Files.list(root)) {

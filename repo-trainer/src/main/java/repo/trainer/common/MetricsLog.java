@@ -114,6 +114,7 @@ public final class MetricsLog implements Closeable {
     private int lastStep;
 
     private MetricsLog(Path file, int lastStep) throws IOException {
+        repo.core.io.SafeFiles.checkFileTarget(file); // appended to in place: never through a link or into a device
         this.file = file;
         this.lastStep = lastStep;
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -127,6 +128,7 @@ public final class MetricsLog implements Closeable {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
+        repo.core.io.SafeFiles.checkFileTarget(file);
         Files.write(file, new byte[0]);
         return new MetricsLog(file, -1);
     }

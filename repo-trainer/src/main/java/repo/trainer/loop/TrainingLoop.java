@@ -96,6 +96,10 @@ public final class TrainingLoop<E> {
                     }
                 }
             }
+            if (last == null && start.step() > 0) { // resumed after the last step (killed while writing final/)
+                List<MetricsLog.Entry> logged = MetricsLog.read(metrics.file());
+                last = logged.isEmpty() ? null : logged.get(logged.size() - 1);
+            }
             Path finalDir = runDir.resolve(FINAL);
             Checkpoints.replaceFolder(finalDir, objective::save);
             return new Result(loop.maxSteps(), last, finalDir);

@@ -4,27 +4,31 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import repo.core.generate.Generation;
 import repo.core.generate.Generator;
@@ -41,34 +45,56 @@ import repo.core.text.QwenTokenizer;
  * <ul>
  *   <li>{@code GET /v1/models}: the one served model.
  *   <li>{@code POST /v1/chat/completions}: {@code messages}, {@code max_tokens} (or {@code max_completion_tokens}),
- *       {@code temperature} (0 = greedy), {@code top_p}, {@code top_k} (extension; 0 or -1 disables), {@code seed},
- *       {@code stop} (string or list); thinking is off unless {@code chat_template_kwargs.enable_thinking} is true,
- *       as in vLLM (the top-level {@code enable_thinking} of DashScope is accepted too).
+ *       {@code temperature} (below 1e-5 = greedy, as in vLLM), {@code top_p}, {@code top_k} (extension; 0 or -1
+ *       disables), {@code seed}, {@code stop} (string or list); thinking is off unless
+ *       {@code chat_template_kwargs.enable_thinking} is true, as in vLLM (the top-level {@code enable_thinking} of
+ *       DashScope is accepted too).
  *   <li>{@code POST /v1/completions}: a raw {@code prompt} string, no chat template.
- *   <li>{@code GET /health}: 200 once the model is loaded.
+ *   <li>{@code GET /health}: 200 once the model is loaded; answered on the connection thread, never queued behind a
+ *       generation.
  * </ul>
  *
  * <p>Responses have the OpenAI shape ({@code id, object, created, model, choices[{index, message|text,
  * finish_reason "stop"|"length"}], usage{prompt_tokens, completion_tokens, total_tokens}});
  * {@code completion_tokens} counts the stop token when one was generated, as vLLM does. Errors are
- * {@code {"error": {"message", "type", "param", "code"}}}: 400 for a bad request, 404 for an unknown route or
- * model, 405 for a wrong method, 500 for a generation failure. Streaming and {@code n > 1} are refused with 400.
+ * {@code {"error": {"message", "type", "param", "code"}}}: 400 for a bad parameter (named in {@code param}), 401 for
+ * a missing or wrong API key, 404 for an unknown route or model, 405 for a wrong method, 408 when the request did not
+ * arrive within the header/body timeout, 411 for a chunked body, 413 for a body over the limit (checked before it is
+ * read), 429 when the generation queue is full, 431 for oversized headers, 500 for a generation failure.
+ * Streaming and {@code n > 1} are refused with 400. JSON is parsed strictly (trailing content, duplicate keys: 400).
  *
- * <p>HTTP requests are parsed on a small pool, and every generation runs on one model worker thread, one request
- * at a time: the model is not thread-safe, and grad mode (thread-local in DJL) is switched off on that thread.
+ * <p>Threads: an acceptor hands each connection to a bounded pool of connection threads that read the request under
+ * deadlines ({@link HttpWire}), validate it, tokenise it (after a size check: a prompt with more characters than the
+ * context could hold even at the longest token is refused first), and answer. Generations run on one model worker
+ * thread, one at a time (the model is not thread-safe; grad mode is off on that thread), fed by a bounded queue; a
+ * request that finds the queue full gets 429 at once. While its generation waits or runs, the connection thread
+ * watches the socket; a client that goes away has its generation cancelled (dequeued, or stopped between tokens).
+ * One request per connection ({@code Connection: close}).
+ *
+ * <p>With an API key ({@link Options#apiKey}), every {@code /v1/} request needs {@code Authorization: Bearer <key>}
+ * (compared in constant time); {@code /health} stays open. Log lines show method, escaped target, status and time,
+ * never headers or bodies.
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OpenAiServer.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** No Qwen3 vocabulary entry is longer than this many characters (the longest is a run of 128 spaces). */
+    static final int MAX_CHARS_PER_TOKEN = 128;
 
     /**
      * @param host the address to bind; 127.0.0.1 by default, so nothing outside the machine can reach it
      * @param port the port; 0 picks a free one
      * @param modelName the id clients send as {@code model} and {@code /v1/models} lists
      * @param defaultMaxTokens {@code max_tokens} when a request has none
-     * @param maxBodyBytes larger request bodies are refused
+     * @param maxBodyBytes larger request bodies are refused with 413 before they are read
+     * @param maxQueued generations that may wait behind the running one; one more is answered 429
+     * @param maxConnections connections handled at once (each holds a thread); one more is answered 503
+     * @param headerTimeout the request line and headers must arrive within this
+     * @param bodyTimeout the body must arrive within this after the headers
+     * @param apiKey the bearer token every {@code /v1/} request must carry; null for none (never logged or printed)
      */
-    public record Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes) {
+    public record Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes, int maxQueued,
+                          int maxConnections, Duration headerTimeout, Duration bodyTimeout, String apiKey) {
         public Options {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65535) {
@@ -80,12 +106,63 @@ public final class OpenAiServer implements AutoCloseable {
             if (defaultMaxTokens <= 0 || maxBodyBytes <= 0) {
                 throw new IllegalArgumentException("defaultMaxTokens and maxBodyBytes must be > 0");
             }
+            if (maxQueued < 0 || maxConnections < 1) {
+                throw new IllegalArgumentException("maxQueued must be >= 0 and maxConnections >= 1");
+            }
+            if (headerTimeout == null || headerTimeout.toMillis() < 1 || bodyTimeout == null || bodyTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("header and body timeouts must be >= 1 ms");
+            }
+            if (apiKey != null && apiKey.isBlank()) {
+                throw new IllegalArgumentException("the API key is empty");
+            }
         }
 
-        /** 127.0.0.1, the given port and name, 512 tokens (the paper's response limit), 8 MiB bodies. */
+        /** The limits of {@link #defaults} with these basics. */
+        public Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes) {
+            this(host, port, modelName, defaultMaxTokens, maxBodyBytes, 64, 256, Duration.ofSeconds(10),
+                    Duration.ofSeconds(30), null);
+        }
+
+        /**
+         * 127.0.0.1, the given port and name, 512 tokens (the paper's response limit), 8 MiB bodies, 64 queued
+         * generations, 256 connections, 10 s for headers, 30 s for the body, no API key.
+         */
         public static Options defaults(int port, String modelName) {
             return new Options("127.0.0.1", port, modelName, 512, 8 << 20);
         }
+
+        public Options withLimits(int maxQueued, int maxConnections, Duration headerTimeout, Duration bodyTimeout) {
+            return new Options(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections,
+                    headerTimeout, bodyTimeout, apiKey);
+        }
+
+        public Options withApiKey(String key) {
+            return new Options(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections,
+                    headerTimeout, bodyTimeout, key);
+        }
+
+        /** Whether the bound address is reachable from other machines. */
+        public boolean beyondLoopback() {
+            try {
+                return !InetAddress.getByName(host).isLoopbackAddress();
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public String toString() { // the key never appears
+            return "Options[" + host + ":" + port + ", model " + modelName + ", max_tokens " + defaultMaxTokens + ", body <= "
+                    + maxBodyBytes + " B, queue " + maxQueued + ", connections " + maxConnections + ", header timeout "
+                    + headerTimeout.toMillis() + " ms, body timeout " + bodyTimeout.toMillis() + " ms, "
+                    + (apiKey == null ? "no API key" : "API key set") + "]";
+        }
+    }
+
+    /** One endpoint: the request in, the 200 body out (errors are thrown as {@link ApiError}). */
+    @FunctionalInterface
+    interface Handler {
+        ObjectNode handle(HttpWire.Request req, Socket socket);
     }
 
     private final Qwen3Model model;
@@ -93,19 +170,27 @@ public final class OpenAiServer implements AutoCloseable {
     private final Generator generator;
     private final Options options;
     private final ChatFormat chat = new ChatFormat();
-    private final HttpServer http;
-    private final ExecutorService httpPool;
-    private final ExecutorService worker;
+    private final ServerSocket listener;
+    private final Thread acceptor;
+    private final ThreadPoolExecutor connections;
+    private final ThreadPoolExecutor worker;
+    private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long created = Instant.now().getEpochSecond();
     private final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger cancelled = new AtomicInteger();
+    private volatile boolean closing;
+    private final repo.rewards.judge.Redactor redactor;
 
     private OpenAiServer(Qwen3Model model, QwenTokenizer tokenizer, Options options) throws IOException {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Generator(model, tokenizer);
         this.options = options;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.redactor = repo.rewards.judge.Redactor.of(options.apiKey()); // a client may put the key in a URL
+        registerRoutes();
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                options.maxQueued() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.maxQueued()), r -> {
             Thread t = new Thread(() -> {
                 JniUtils.setGradMode(false); // grad mode is thread-local and on by default off the engine's thread
                 r.run();
@@ -114,15 +199,33 @@ public final class OpenAiServer implements AutoCloseable {
             return t;
         });
         AtomicInteger n = new AtomicInteger();
-        this.httpPool = Executors.newFixedThreadPool(4, r -> {
+        this.connections = new ThreadPoolExecutor(0, options.maxConnections(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), 64);
-        http.createContext("/", this::handle);
-        http.setExecutor(httpPool);
-        http.start();
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), 512);
+        this.acceptor = new Thread(this::acceptLoop, "http-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        if (options.beyondLoopback() && options.apiKey() == null) {
+            LOG.log(System.Logger.Level.WARNING, "serving on " + options.host() + ", reachable from other machines, "
+                    + "without an API key: anyone who can reach this port can use the model (set one with --api-key-env NAME)");
+        }
+    }
+
+    /** The endpoints, by path and method: add one here to extend the server. */
+    private void registerRoutes() {
+        route("GET", "/health", (req, s) -> JSON.createObjectNode().put("status", "ok"));
+        route("GET", "/v1/models", (req, s) -> models());
+        route("POST", "/v1/chat/completions", (req, s) -> chatCompletion(RequestFields.object(req.body()), s));
+        route("POST", "/v1/completions", (req, s) -> completion(RequestFields.object(req.body()), s));
+    }
+
+    private void route(String method, String path, Handler h) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, h);
     }
 
     /**
@@ -136,7 +239,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** The bound port (the real one when 0 was asked for). */
     public int port() {
-        return http.getAddress().getPort();
+        return listener.getLocalPort();
     }
 
     /** The API root clients use as their base URL, e.g. {@code http://127.0.0.1:8000/v1}. */
@@ -150,6 +253,11 @@ public final class OpenAiServer implements AutoCloseable {
         return served.get();
     }
 
+    /** Generations cancelled because their client went away. */
+    public int cancelled() {
+        return cancelled.get();
+    }
+
     /** Blocks until {@link #close()} is called (from a shutdown hook, for instance). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -157,112 +265,150 @@ public final class OpenAiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
+        closing = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
         worker.shutdownNow();
-        httpPool.shutdownNow();
+        connections.shutdownNow();
         try {
             worker.awaitTermination(30, TimeUnit.SECONDS);
+            acceptor.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         stopped.countDown();
     }
 
-    // ---- routing ---------------------------------------------------------------------------------------------
+    // ---- connections -----------------------------------------------------------------------------------------
 
-    /** A request the client got wrong: answered with its HTTP status and an OpenAI error body. */
-    static final class ApiError extends RuntimeException {
-        final int status;
-        final String type;
-        final String code;
-
-        ApiError(int status, String type, String code, String message) {
-            super(message);
-            this.status = status;
-            this.type = type;
-            this.code = code;
-        }
-
-        static ApiError bad(String message) {
-            return new ApiError(400, "invalid_request_error", null, message);
+    private void acceptLoop() {
+        while (!closing) {
+            Socket s;
+            try {
+                s = listener.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.log(System.Logger.Level.WARNING, "accept failed: " + e.getMessage());
+                }
+                continue;
+            }
+            try {
+                connections.execute(() -> serve(s));
+            } catch (RejectedExecutionException e) {
+                reject(s);
+            }
         }
     }
 
-    private void handle(HttpExchange ex) {
+    /** All connection threads are busy: a short 503, written with a short timeout, then the socket is closed. */
+    private void reject(Socket s) {
+        try (s) {
+            s.setSoTimeout(100);
+            HttpWire.write(s, 503, errorBytes(new ApiError(503, "server_error", "overloaded",
+                    "too many connections (" + options.maxConnections() + "); retry later")), Map.of("Retry-After", "1"));
+        } catch (IOException e) {
+            // the client is gone
+        }
+    }
+
+    private void serve(Socket s) {
         long t0 = System.nanoTime();
-        int status = 500;
-        String path = ex.getRequestURI().getPath();
-        try (ex) {
-            ObjectNode body;
+        String method = "-", target = "-";
+        int status = 0;
+        boolean early = false; // answered before the whole request was read: drain before closing
+        try {
+            s.setTcpNoDelay(true);
+            byte[] body;
+            Map<String, String> headers = Map.of();
             try {
-                body = route(ex, path);
+                HttpWire.Request req = HttpWire.read(s, new HttpWire.Limits(options.headerTimeout().toMillis(),
+                        options.bodyTimeout().toMillis(), options.maxBodyBytes()));
+                method = req.method();
+                target = req.target();
+                body = JSON.writeValueAsBytes(dispatch(req, s));
                 status = 200;
             } catch (ApiError e) {
                 status = e.status;
-                body = error(e.getMessage(), e.type, e.code);
+                early = e.status == 411 || e.status == 413 || e.status == 431;
+                body = errorBytes(e);
+                if (e.status == 429 || e.status == 503) {
+                    headers = Map.of("Retry-After", "1");
+                } else if (e.status == 401) {
+                    headers = Map.of("WWW-Authenticate", "Bearer");
+                }
+            } catch (ClientGone e) {
+                status = 499; // nginx's "client closed request": logged, nothing sent
+                return;
             } catch (RuntimeException e) {
-                body = error("generation failed: " + e.getMessage(), "server_error", null);
-                LOG.log(System.Logger.Level.ERROR, "request " + path + " failed", e);
+                status = 500;
+                body = errorBytes(new ApiError(500, "server_error", null, "generation failed: " + e.getMessage()));
+                LOG.log(System.Logger.Level.ERROR, "request " + HttpWire.forLog(redactor.redact(target)) + " failed", e);
             }
-            send(ex, status, body);
+            HttpWire.write(s, status, body, headers);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "client went away: " + e.getMessage());
+            if (status == 0) {
+                status = 499;
+            }
         } finally {
             served.incrementAndGet();
-            LOG.log(System.Logger.Level.INFO, ex.getRequestMethod() + " " + path + " " + status + " "
-                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            if (early) {
+                HttpWire.drainAndClose(s, 64L << 20, 3_000);
+            } else {
+                closeQuietly(s);
+            }
+            if (status != 0) {
+                LOG.log(System.Logger.Level.INFO, HttpWire.forLog(method) + " " + HttpWire.forLog(redactor.redact(target)) + " "
+                        + status + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
         }
     }
 
-    private ObjectNode route(HttpExchange ex, String path) throws IOException {
-        String method = ex.getRequestMethod();
-        switch (path) {
-            case "/v1/models" -> {
-                requireMethod(method, "GET");
-                return models();
-            }
-            case "/health" -> {
-                requireMethod(method, "GET");
-                return JSON.createObjectNode().put("status", "ok");
-            }
-            case "/v1/chat/completions" -> {
-                requireMethod(method, "POST");
-                return chatCompletion(readBody(ex));
-            }
-            case "/v1/completions" -> {
-                requireMethod(method, "POST");
-                return completion(readBody(ex));
-            }
-            default -> throw new ApiError(404, "invalid_request_error", "not_found",
-                    "no route " + method + " " + path + "; this server has GET /v1/models, POST /v1/chat/completions, "
-                            + "POST /v1/completions");
+    private ObjectNode dispatch(HttpWire.Request req, Socket s) {
+        if (options.apiKey() != null && req.path().startsWith("/v1/")) {
+            authorize(req.header("authorization"));
+        }
+        Map<String, Handler> byMethod = routes.get(req.path());
+        if (byMethod == null) {
+            throw new ApiError(404, "invalid_request_error", "not_found", "no route " + HttpWire.forLog(req.method()) + " "
+                    + HttpWire.forLog(req.path()) + "; this server has " + String.join(", ", routeList()));
+        }
+        Handler h = byMethod.get(req.method());
+        if (h == null) {
+            throw new ApiError(405, "invalid_request_error", "method_not_allowed", "use " + String.join(" or ", byMethod.keySet())
+                    + ", not " + HttpWire.forLog(req.method()));
+        }
+        return h.handle(req, s);
+    }
+
+    private List<String> routeList() {
+        return routes.entrySet().stream().flatMap(e -> e.getValue().keySet().stream().map(m -> m + " " + e.getKey())).toList();
+    }
+
+    private void authorize(String header) {
+        byte[] want = ("Bearer " + options.apiKey()).getBytes(StandardCharsets.UTF_8);
+        byte[] got = header == null ? new byte[0] : header.getBytes(StandardCharsets.ISO_8859_1);
+        if (!MessageDigest.isEqual(want, got)) {
+            throw new ApiError(401, "invalid_request_error", "invalid_api_key",
+                    header == null ? "missing API key: send Authorization: Bearer <key>" : "invalid API key");
         }
     }
 
-    private static void requireMethod(String method, String expected) {
-        if (!expected.equals(method)) {
-            throw new ApiError(405, "invalid_request_error", "method_not_allowed", "use " + expected + ", not " + method);
-        }
-    }
-
-    private ObjectNode readBody(HttpExchange ex) throws IOException {
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(options.maxBodyBytes() + 1);
-        }
-        if (bytes.length > options.maxBodyBytes()) {
-            throw ApiError.bad("request body is larger than " + options.maxBodyBytes() + " bytes");
-        }
-        JsonNode n;
+    private static void closeQuietly(Socket s) {
         try {
-            n = JSON.readTree(bytes);
+            s.close();
         } catch (IOException e) {
-            throw ApiError.bad("request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            // nothing to do
         }
-        if (n == null || !n.isObject()) {
-            throw ApiError.bad("request body must be a JSON object");
+    }
+
+    /** The client closed its connection while its request was waiting or generating. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super(null, null, false, false);
         }
-        return (ObjectNode) n;
     }
 
     // ---- endpoints -------------------------------------------------------------------------------------------
@@ -274,12 +420,12 @@ public final class OpenAiServer implements AutoCloseable {
         return root;
     }
 
-    private ObjectNode chatCompletion(ObjectNode req) {
-        SamplingParams params = sampling(req);
-        List<Message> messages = messages(req.get("messages"));
-        boolean thinking = enableThinking(req);
+    private ObjectNode chatCompletion(ObjectNode req, Socket s) {
+        SamplingParams params = RequestFields.sampling(req, options.modelName(), options.defaultMaxTokens());
+        List<Message> messages = RequestFields.messages(req.get("messages"));
+        boolean thinking = RequestFields.enableThinking(req);
         String prompt = chat.render(messages, true, thinking);
-        Generation g = generate(prompt, params);
+        Generation g = generate(prompt, params, s);
         ObjectNode root = envelope("chatcmpl-", "chat.completion");
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", g.text());
@@ -289,16 +435,16 @@ public final class OpenAiServer implements AutoCloseable {
         return root;
     }
 
-    private ObjectNode completion(ObjectNode req) {
-        SamplingParams params = sampling(req);
+    private ObjectNode completion(ObjectNode req, Socket s) {
+        SamplingParams params = RequestFields.sampling(req, options.modelName(), options.defaultMaxTokens());
         JsonNode p = req.get("prompt");
         if (p != null && p.isArray() && p.size() == 1) {
             p = p.get(0);
         }
         if (p == null || !p.isTextual() || p.asText().isEmpty()) {
-            throw ApiError.bad("'prompt' must be a non-empty string (one prompt per request)");
+            throw ApiError.badParam("prompt", "'prompt' must be a non-empty string (one prompt per request)");
         }
-        Generation g = generate(p.asText(), params);
+        Generation g = generate(p.asText(), params, s);
         ObjectNode root = envelope("cmpl-", "text_completion");
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0).put("text", g.text());
         choice.putNull("logprobs");
@@ -307,28 +453,59 @@ public final class OpenAiServer implements AutoCloseable {
         return root;
     }
 
-    private Generation generate(String prompt, SamplingParams params) {
-        long[] ids = tokenizer.encode(prompt);
+    private Generation generate(String prompt, SamplingParams params, Socket s) {
         int limit = model.config().maxPositionEmbeddings();
+        long room = (long) limit - params.maxNewTokens();
+        if (room < 1) {
+            throw ApiError.badParam("max_tokens", "this model's maximum context length is " + limit
+                    + " tokens; max_tokens is " + params.maxNewTokens());
+        }
+        if (prompt.length() > room * MAX_CHARS_PER_TOKEN) { // cannot fit whatever it encodes to: refuse before tokenising
+            throw ApiError.badParam("messages", "this model's maximum context length is " + limit + " tokens; the prompt has "
+                    + prompt.length() + " characters, more than " + room + " tokens can hold with max_tokens " + params.maxNewTokens());
+        }
+        long[] ids = tokenizer.encode(prompt);
         if (ids.length == 0) {
             throw ApiError.bad("the prompt encodes to no tokens");
         }
-        if (ids.length + params.maxNewTokens() > limit) {
-            throw ApiError.bad("this model's maximum context length is " + limit + " tokens; the prompt has " + ids.length
-                    + " and max_tokens is " + params.maxNewTokens());
+        if (ids.length > room) {
+            throw ApiError.badParam("max_tokens", "this model's maximum context length is " + limit + " tokens; the prompt has "
+                    + ids.length + " and max_tokens is " + params.maxNewTokens());
         }
         Future<Generation> f;
         try {
             f = worker.submit(() -> generator.generate(List.of(ids), params).get(0));
         } catch (RejectedExecutionException e) {
-            throw new ApiError(503, "server_error", null, "the server is shutting down");
+            if (closing) {
+                throw new ApiError(503, "server_error", null, "the server is shutting down");
+            }
+            throw new ApiError(429, "rate_limit_error", "queue_full", "the generation queue is full (" + options.maxQueued()
+                    + " waiting); retry later");
         }
+        return await(f, s);
+    }
+
+    /** Waits for a generation while watching the client; cancels it when the client goes away. */
+    private Generation await(Future<Generation> f, Socket s) {
         try {
-            return f.get();
+            while (true) {
+                try {
+                    return f.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (HttpWire.clientGone(s)) {
+                        f.cancel(true);
+                        worker.purge();
+                        cancelled.incrementAndGet();
+                        throw new ClientGone();
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
             throw new ApiError(503, "server_error", null, "the server is shutting down");
+        } catch (CancellationException e) {
+            throw new ApiError(503, "server_error", null, "the generation was cancelled");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IllegalArgumentException) {
@@ -336,155 +513,6 @@ public final class OpenAiServer implements AutoCloseable {
             }
             throw new IllegalStateException(c.getClass().getSimpleName() + ": " + c.getMessage(), c);
         }
-    }
-
-    // ---- request fields --------------------------------------------------------------------------------------
-
-    private SamplingParams sampling(ObjectNode req) {
-        JsonNode model = req.get("model");
-        if (model != null && !model.isNull() && !options.modelName().equals(model.asText())) {
-            throw new ApiError(404, "invalid_request_error", "model_not_found",
-                    "the model '" + model.asText() + "' does not exist; this server serves '" + options.modelName() + "'");
-        }
-        if (req.path("stream").asBoolean(false)) {
-            throw ApiError.bad("stream=true is not supported by repo serve; send stream=false");
-        }
-        if (req.has("n") && req.get("n").asInt(1) != 1) {
-            throw ApiError.bad("only n=1 is supported");
-        }
-        int maxTokens = options.defaultMaxTokens();
-        for (String key : List.of("max_tokens", "max_completion_tokens")) {
-            JsonNode v = req.get(key);
-            if (v != null && !v.isNull()) {
-                if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
-                    throw ApiError.bad("'" + key + "' must be a positive integer, got " + v);
-                }
-                maxTokens = v.asInt();
-            }
-        }
-        double temperature = number(req, "temperature", 1.0, 0, 2);
-        double topP = number(req, "top_p", 1.0, 0, 1);
-        if (topP <= 0) {
-            throw ApiError.bad("'top_p' must be in (0, 1], got " + topP);
-        }
-        int topK = 0;
-        JsonNode k = req.get("top_k");
-        if (k != null && !k.isNull()) {
-            if (!k.isIntegralNumber() || k.asInt() < -1) {
-                throw ApiError.bad("'top_k' must be an integer >= -1 (-1 or 0 disables it), got " + k);
-            }
-            topK = Math.max(0, k.asInt());
-        }
-        long seed;
-        JsonNode s = req.get("seed");
-        if (s == null || s.isNull()) {
-            seed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
-        } else if (s.isIntegralNumber()) {
-            seed = s.asLong();
-        } else {
-            throw ApiError.bad("'seed' must be an integer, got " + s);
-        }
-        List<String> stops = stops(req.get("stop"));
-        boolean greedy = temperature == 0;
-        return new SamplingParams(maxTokens, greedy, greedy ? 1f : (float) temperature, (float) topP, topK, seed,
-                SamplingParams.QWEN_STOP_IDS, stops);
-    }
-
-    private static double number(ObjectNode req, String key, double dflt, double lo, double hi) {
-        JsonNode v = req.get(key);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isNumber() || v.asDouble() < lo || v.asDouble() > hi) {
-            throw ApiError.bad("'" + key + "' must be a number in [" + lo + ", " + hi + "], got " + v);
-        }
-        return v.asDouble();
-    }
-
-    private static List<String> stops(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        if (v.isTextual()) {
-            out.add(v.asText());
-        } else if (v.isArray()) {
-            for (JsonNode s : v) {
-                if (!s.isTextual()) {
-                    throw ApiError.bad("'stop' must be a string or a list of strings, got " + v);
-                }
-                out.add(s.asText());
-            }
-        } else {
-            throw ApiError.bad("'stop' must be a string or a list of strings, got " + v);
-        }
-        if (out.stream().anyMatch(String::isEmpty)) {
-            throw ApiError.bad("'stop' strings must not be empty");
-        }
-        return out;
-    }
-
-    private static boolean enableThinking(ObjectNode req) {
-        JsonNode v = req.path("chat_template_kwargs").get("enable_thinking");
-        if (v == null) {
-            v = req.get("enable_thinking");
-        }
-        if (v == null || v.isNull()) {
-            return false; // thinking off unless asked for: replies are what the policy says, not its reasoning
-        }
-        if (!v.isBoolean()) {
-            throw ApiError.bad("'enable_thinking' must be true or false, got " + v);
-        }
-        return v.asBoolean();
-    }
-
-    private static List<Message> messages(JsonNode v) {
-        if (v == null || !v.isArray() || v.isEmpty()) {
-            throw ApiError.bad("'messages' must be a non-empty list of {\"role\", \"content\"}");
-        }
-        List<Message> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode m = v.get(i);
-            String where = "messages[" + i + "]";
-            if (!m.isObject()) {
-                throw ApiError.bad(where + " must be an object");
-            }
-            Message.Role role;
-            try {
-                role = Message.Role.fromJsonName(m.path("role").asText(""));
-            } catch (IllegalArgumentException e) {
-                throw ApiError.bad(where + ".role: " + e.getMessage());
-            }
-            String content = content(m.get("content"), where);
-            JsonNode r = m.get("reasoning_content");
-            try {
-                out.add(new Message(role, content, r == null || r.isNull() ? null : r.asText()));
-            } catch (IllegalArgumentException e) {
-                throw ApiError.bad(where + ": " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    /** A string, or OpenAI's list of content parts of which only {@code {"type": "text"}} is supported. */
-    private static String content(JsonNode c, String where) {
-        if (c == null || c.isNull()) {
-            return "";
-        }
-        if (c.isTextual()) {
-            return c.asText();
-        }
-        if (c.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : c) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw ApiError.bad(where + ".content: only text parts {\"type\": \"text\", \"text\": ...} are supported");
-                }
-                sb.append(part.get("text").asText());
-            }
-            return sb.toString();
-        }
-        throw ApiError.bad(where + ".content must be a string or a list of text parts");
     }
 
     // ---- responses -------------------------------------------------------------------------------------------
@@ -499,24 +527,23 @@ public final class OpenAiServer implements AutoCloseable {
         root.putObject("usage").put("prompt_tokens", p).put("completion_tokens", c).put("total_tokens", p + c);
     }
 
-    private static ObjectNode error(String message, String type, String code) {
+    private static byte[] errorBytes(ApiError err) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode e = root.putObject("error").put("message", message).put("type", type);
-        e.putNull("param");
-        if (code == null) {
+        ObjectNode e = root.putObject("error").put("message", err.getMessage()).put("type", err.type);
+        if (err.param == null) {
+            e.putNull("param");
+        } else {
+            e.put("param", err.param);
+        }
+        if (err.code == null) {
             e.putNull("code");
         } else {
-            e.put("code", code);
+            e.put("code", err.code);
         }
-        return root;
-    }
-
-    private static void send(HttpExchange ex, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException x) {
+            throw new IllegalStateException(x);
         }
     }
 }
