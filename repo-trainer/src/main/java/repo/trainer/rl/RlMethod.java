@@ -78,7 +78,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
         for (int i = 0; i < scored.size(); i++) {
             all.add(new Rollout.Evaluated(scored.get(i), old.get(i)));
         }
-        List<Rollout.Experience> kept = advantages(step, all);                            // 4. GAE or group normalisation
+        List<Rollout.Experience> kept = advantages(all);                            // 4. GAE or group normalisation
         RlMetrics.Update u = update.run(step, kept, optimizers, lr);                     // 5. clipped updates
         return metrics.entry(step, lr, all, kept, u, models.hasCritic());                 // 6. diagnostics
     }
@@ -122,7 +122,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
             Path dir = Files.createDirectories(config.output().resolve("traces"));
             RewardTrace.writeAll(dir.resolve(String.format(Locale.ROOT, "step-%06d.jsonl", step)), traces);
         }
-        failures.check(step, traces);
+        failures.check(traces);
         List<Rollout.Scored> out = new ArrayList<>();
         for (int i = 0; i < rollouts.size(); i++) {
             out.add(new Rollout.Scored(rollouts.get(i), traces.get(i)));
@@ -132,10 +132,10 @@ public final class RlMethod implements TrainingMethod<Sample> {
 
     // 4. advantages --------------------------------------------------------------------------------
 
-    private List<Rollout.Experience> advantages(int step, List<Rollout.Evaluated> all) {
+    private List<Rollout.Experience> advantages(List<Rollout.Evaluated> all) {
         List<Rollout.Experience> kept = config.algorithm() == Algorithm.GRPO ? groupAdvantages(all) : gaeAdvantages(all);
         if (kept.isEmpty()) {
-            throw new IllegalStateException("step " + step + ": no completion survived to train on: " + SourceFailures.why(all)
+            throw new IllegalStateException("no completion survived to train on: " + SourceFailures.why(all)
                     + "; see the step's reward traces");
         }
         return kept;
