@@ -32,15 +32,14 @@ public record Sources(Map<String, SourceResult> byName) {
         return s == null ? null : s.failed() ? 0.0 : s.value();
     }
 
-    /** The summed {@link #points} of several sources: null when the list is empty. */
+    /** The summed {@link #points} of several sources: null when none of them is present. */
     public Double points(List<String> names) {
-        if (names.isEmpty()) {
-            return null;
-        }
-        double sum = 0;
+        Double sum = null;
         for (String n : names) {
             Double p = points(n);
-            sum += p == null ? 0 : p;
+            if (p != null) {
+                sum = (sum == null ? 0 : sum) + p;
+            }
         }
         return sum;
     }

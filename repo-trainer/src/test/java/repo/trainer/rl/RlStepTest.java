@@ -206,11 +206,10 @@ class RlStepTest {
 
     @Test
     void resumeIsExactForGrpoAndForRepoWithAWhitenedRm() throws IOException {
+        // the prompts are not OTA items, so the OTA rules have nothing to read: the RM alone, whitened
         Path pipeline = Files.writeString(tmp.resolve("whiten.yaml"), """
-                sources: {rm: true, judge: false, rules: true}
+                sources: {rm: true, judge: false, rules: false}
                 combiner: {kind: enhancement, n: 100, whiten_rm: true}
-                rules:
-                  length: {min_chars: 1, max_chars: 400}
                 """);
         String[][] runs = {{"grpo", "grpo: {group_size: 2}"},
                 {"repo", "rewards: {traces: false, pipeline: " + pipeline + "}"}};
