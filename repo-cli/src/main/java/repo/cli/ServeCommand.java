@@ -53,13 +53,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--default-max-tokens", defaultValue = "512", description = "max_tokens when a request has none (default: ${DEFAULT-VALUE})")
     int defaultMaxTokens;
 
-    /** The checkpoint, with the PEFT adapter active when one is given. */
+    /** The checkpoint, with the PEFT adapter loaded as "serve" when one is given. */
     private Qwen3Model loadModel() {
         Qwen3Model m = Qwen3Model.load(model.model, model.options());
         if (adapter != null) {
             try {
                 PeftAdapters.load(m, "serve", adapter);
-                m.setActiveAdapter("serve");
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -77,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
                 maxConnections, Duration.ofMillis(headerTimeoutMs), Duration.ofMillis(bodyTimeoutMs), key); // checked before the model loads
         try (Qwen3Model m = loadModel();
              QwenTokenizer tok = QwenTokenizer.fromDirectory(model.model);
-             OpenAiServer server = OpenAiServer.start(m, tok, opts)) {
+             OpenAiServer server = OpenAiServer.start(adapter == null ? m.base() : m.with("serve"), tok, opts)) {
             Thread hook = new Thread(server::close, "repo-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getOut().println("repo serve: model '" + name + "' listening on " + server.baseUrl()

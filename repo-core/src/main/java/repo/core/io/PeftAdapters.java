@@ -307,8 +307,7 @@ public final class PeftAdapters {
         SafeFiles.checkOutputFolder(outDir.toAbsolutePath().getParent());
         try (Qwen3Model model = Qwen3Model.load(baseDir, options)) {
             load(model, "merge", adapterDir);
-            model.setActiveAdapter("merge");
-            model.saveMerged(outDir, storage, tokenizerFiles(baseDir));
+            model.saveMerged("merge", outDir, storage, tokenizerFiles(baseDir));
         }
     }
 

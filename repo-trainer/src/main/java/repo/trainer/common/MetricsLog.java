@@ -48,6 +48,11 @@ public final class MetricsLog implements Closeable {
      */
     public record Entry(int step, double loss, double lr, double gradNorm, double tokensPerS,
                         Map<String, Double> extra) {
+        /** This entry with {@code extra} in place of its method-specific figures. */
+        public Entry withExtra(Map<String, Double> extra) {
+            return new Entry(step, loss, lr, gradNorm, tokensPerS, extra);
+        }
+
         /** Checks the names and copies the figures, keeping their order. */
         public Entry {
             if (step < 0) {

@@ -19,7 +19,8 @@ public final class NonFiniteGuard {
 
     private final int maxInARow;
     private final PrintStream console;
-    private int inARow, thisStep;
+    private int inARow;
+    private final java.util.List<String> thisStep = new java.util.ArrayList<>();
 
     public NonFiniteGuard(int maxInARow, PrintStream console) {
         if (maxInARow < 1) {
@@ -29,11 +30,10 @@ public final class NonFiniteGuard {
         this.console = console;
     }
 
-    /** Records a skipped update of {@code group} at {@code step} and prints which tensor was non-finite. */
-    public void skipped(int step, String group, List<NDArray> params, double norm) {
-        thisStep++;
-        console.printf(Locale.ROOT, "step %d: non-finite gradient (global norm %s) in %s, first at %s; update skipped%n", step, norm, group,
-                firstNonFinite(params));
+    /** Records a skipped update of {@code group}; {@link #endStep} prints it with the step and which tensor was non-finite. */
+    public void skipped(String group, List<NDArray> params, double norm) {
+        thisStep.add(String.format(Locale.ROOT, "non-finite gradient (global norm %s) in %s, first at %s; update skipped", norm, group,
+                firstNonFinite(params)));
     }
 
     /**
@@ -43,9 +43,10 @@ public final class NonFiniteGuard {
      */
     public Map<String, Double> endStep(int step, Map<String, Double> extra) {
         Map<String, Double> out = new LinkedHashMap<>(extra);
-        out.put(METRIC, (double) thisStep);
-        inARow = thisStep > 0 ? inARow + 1 : 0;
-        thisStep = 0;
+        out.put(METRIC, (double) thisStep.size());
+        thisStep.forEach(line -> console.printf(Locale.ROOT, "step %d: %s%n", step, line));
+        inARow = thisStep.isEmpty() ? 0 : inARow + 1;
+        thisStep.clear();
         if (inARow >= maxInARow) {
             throw new IllegalStateException("step " + step + ": " + inARow + " steps in a row had non-finite gradients "
                     + "(train.max_nonfinite_in_a_row = " + maxInARow + "); the run stops here, its last checkpoint is intact");

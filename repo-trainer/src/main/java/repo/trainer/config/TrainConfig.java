@@ -270,12 +270,16 @@ public record TrainConfig(
      * @param judge the judge YAML (see configs/judge.yaml); null = the offline rubric-rules judge
      * @param rmBatchSize replies per RM forward [8]
      * @param traces write every scored rollout as a reward-trace line to {@code output/traces/} [true]
+     * @param maxSourceFailures the largest fraction of a step's completions a reward source may fail on [0.2];
+     *     above it the run stops, naming the source, its first error and the last checkpoint
      */
     public record RewardsSection(Path pipeline, @JsonProperty("rm_adapter") Path rmAdapter, @JsonProperty("rm_head") Path rmHead,
-                                 Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces) {
+                                 Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces,
+                                 @JsonProperty("max_source_failures") Double maxSourceFailures) {
         public RewardsSection {
             rmBatchSize = Check.positive("rewards.rm_batch_size", rmBatchSize, 8);
             traces = traces == null || traces;
+            maxSourceFailures = Check.number("rewards.max_source_failures", maxSourceFailures, 0.2, "[0, 1]");
         }
     }
 

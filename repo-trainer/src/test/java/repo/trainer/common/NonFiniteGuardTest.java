@@ -34,12 +34,12 @@ class NonFiniteGuardTest {
             assertThat(norm).isInfinite();
 
             assertThat(guard.endStep(1, Map.of("x", 1.0))).containsEntry(NonFiniteGuard.METRIC, 0.0).containsEntry("x", 1.0);
-            guard.skipped(2, "policy", params, norm);
+            guard.skipped("policy", params, norm);
             assertThat(guard.endStep(2, Map.of())).containsEntry(NonFiniteGuard.METRIC, 1.0);
             assertThat(console.toString(StandardCharsets.UTF_8)).isEqualTo(
                     "step 2: non-finite gradient (global norm Infinity) in policy, first at tensor #1 (lora_B, shape (3)); update skipped\n");
-            guard.skipped(3, "critic", params, norm);
-            guard.skipped(3, "policy", params, norm);
+            guard.skipped("critic", params, norm);
+            guard.skipped("policy", params, norm);
             assertThatThrownBy(() -> guard.endStep(3, Map.of())).isInstanceOf(IllegalStateException.class).hasMessage(
                     "step 3: 2 steps in a row had non-finite gradients (train.max_nonfinite_in_a_row = 2); the run stops here, its last "
                             + "checkpoint is intact");
@@ -57,7 +57,7 @@ class NonFiniteGuardTest {
             }
             for (int step = 1; step <= 6; step++) {
                 if (step % 2 == 1) {
-                    guard.skipped(step, "policy", List.of(p), Double.NaN);
+                    guard.skipped("policy", List.of(p), Double.NaN);
                 }
                 assertThat(guard.endStep(step, Map.of())).containsEntry(NonFiniteGuard.METRIC, step % 2 == 1 ? 1.0 : 0.0);
             }

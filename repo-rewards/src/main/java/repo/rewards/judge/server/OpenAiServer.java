@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import repo.core.generate.Generation;
 import repo.core.generate.Generator;
 import repo.core.generate.SamplingParams;
+import repo.core.model.Forward;
 import repo.core.model.Qwen3Model;
 import repo.core.text.ChatFormat;
 import repo.core.text.Message;
@@ -182,10 +183,10 @@ public final class OpenAiServer implements AutoCloseable {
     private volatile boolean closing;
     private final repo.rewards.judge.Redactor redactor;
 
-    private OpenAiServer(Qwen3Model model, QwenTokenizer tokenizer, Options options) throws IOException {
-        this.model = model;
+    private OpenAiServer(Forward pass, QwenTokenizer tokenizer, Options options) throws IOException {
+        this.model = pass.model();
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, tokenizer);
+        this.generator = new Generator(pass, tokenizer);
         this.options = options;
         this.redactor = repo.rewards.judge.Redactor.of(options.apiKey()); // a client may put the key in a URL
         registerRoutes();
@@ -233,8 +234,8 @@ public final class OpenAiServer implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound
      */
-    public static OpenAiServer start(Qwen3Model model, QwenTokenizer tokenizer, Options options) throws IOException {
-        return new OpenAiServer(model, tokenizer, options);
+    public static OpenAiServer start(Forward pass, QwenTokenizer tokenizer, Options options) throws IOException {
+        return new OpenAiServer(pass, tokenizer, options);
     }
 
     /** The bound port (the real one when 0 was asked for). */
