@@ -34,6 +34,7 @@ public final class HotelSimulator {
     private boolean ended;
     private int turns;
     private int silentOpening;
+    private int answered;
 
     public HotelSimulator(TaskInfo task, SimProfile profile, long seed) {
         if (profile.hiddenFloors().size() != task.tickets().size()) {
@@ -112,7 +113,7 @@ public final class HotelSimulator {
             silentOpening--;
             return true;
         }
-        return turns % 3 == 0;
+        return ++answered % 4 == 0;
     }
 
     private String answerProposal(int i, double p) {

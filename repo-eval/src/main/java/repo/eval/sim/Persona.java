@@ -8,7 +8,7 @@ import java.util.Locale;
  * <li>{@code stubborn}: concedes a quarter of the gap per round, and accepts a price only after the agent has
  *     cited evidence (a competitor or demand figures)</li>
  * <li>{@code flexible}: concedes 60% of the gap per round and accepts any price at or above its floor</li>
- * <li>{@code silent}: busy or silent; says nothing to the first one or two agent turns and to every third turn
+ * <li>{@code silent}: busy or silent; says nothing to the first one or two agent turns and to every fourth turn
  *     afterwards, otherwise negotiates like {@code flexible} at half its pace</li>
  * <li>{@code anchoring}: answers the first proposal with a high anchor (a 3% cut), then concedes 35% per round</li>
  * </ul>

@@ -8,16 +8,21 @@ import repo.eval.checks.Check;
 import repo.eval.checks.Checks;
 import repo.eval.checks.Severity;
 import repo.eval.metrics.Metrics;
+import repo.eval.run.Agent;
 import repo.rewards.api.TaskInfo;
 import repo.rewards.api.Turn;
 
 /**
- * A multi-turn dialogue between an agent (any function from the history to its next reply) and the
- * {@link HotelSimulator}, scored for task success. The breach test uses the evaluation's guard checks
- * ({@link CaseChecks}), not the training rules.
+ * Multi-turn dialogues between an agent and the {@link HotelSimulator}, scored for task success; several dialogues
+ * advance in lockstep so a model agent generates one batch per turn. The breach test uses the evaluation's guard
+ * checks ({@link CaseChecks}), not the training rules.
  */
 public final class SimRollout {
     private SimRollout() {
+    }
+
+    /** One dialogue to play: the task, the hotel's hidden side and the simulator's seed. */
+    public record Episode(String id, TaskInfo task, SimProfile profile, long seed) {
     }
 
     /**
@@ -27,28 +32,61 @@ public final class SimRollout {
      * @param breaches tags of the failed high-severity guards, in order
      * @param success the task-success verdict ({@link Metrics#taskSuccess})
      */
-    public record Outcome(List<Turn> turns, List<Double> agreed, boolean highBreach, List<String> breaches, boolean success) {
+    public record Outcome(String id, List<Turn> turns, List<Double> agreed, boolean highBreach, List<String> breaches, boolean success) {
     }
 
-    /** Plays up to {@code maxTurns} agent turns; stops early when the hotel says goodbye or everything is confirmed. */
+    /** Plays one dialogue with a one-at-a-time agent. */
     public static Outcome play(TaskInfo task, SimProfile profile, Function<List<Turn>, String> agent, int maxTurns, long seed) {
-        HotelSimulator sim = new HotelSimulator(task, profile, seed);
-        List<Turn> turns = new ArrayList<>();
-        List<String> breaches = new ArrayList<>();
-        int agentTurns = 0;
-        while (agentTurns < maxTurns && !sim.ended() && !sim.confirmed()) {
-            String reply = agent.apply(List.copyOf(turns));
-            for (Check c : CaseChecks.build(task, turns, 0, profile.lang())) {
-                if (c.guard() && c.severity() == Severity.HIGH && !Checks.passes(c, reply)) {
-                    breaches.add(c.tag());
+        Agent batch = prompts -> prompts.stream().map(p -> agent.apply(p.history())).toList();
+        return playAll(List.of(new Episode("dialogue", task, profile, seed)), batch, maxTurns).get(0);
+    }
+
+    /** Plays every episode for up to {@code maxTurns} agent turns; one stops when the hotel says goodbye or confirms. */
+    public static List<Outcome> playAll(List<Episode> episodes, Agent agent, int maxTurns) {
+        int n = episodes.size();
+        List<HotelSimulator> sims = new ArrayList<>();
+        List<List<Turn>> turns = new ArrayList<>();
+        List<List<String>> breaches = new ArrayList<>();
+        int[] agentTurns = new int[n];
+        for (Episode e : episodes) {
+            sims.add(new HotelSimulator(e.task(), e.profile(), e.seed()));
+            turns.add(new ArrayList<>());
+            breaches.add(new ArrayList<>());
+        }
+        for (int step = 0; step < maxTurns; step++) {
+            List<Integer> live = new ArrayList<>();
+            List<Agent.Prompt> prompts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (!sims.get(i).ended() && !sims.get(i).confirmed()) {
+                    live.add(i);
+                    prompts.add(new Agent.Prompt(episodes.get(i).task(), List.copyOf(turns.get(i))));
                 }
             }
-            turns.add(Turn.agent(reply));
-            agentTurns++;
-            turns.add(Turn.hotel(sim.respond(reply)));
+            if (live.isEmpty()) {
+                break;
+            }
+            List<String> replies = agent.replies(prompts);
+            for (int k = 0; k < live.size(); k++) {
+                int i = live.get(k);
+                String reply = replies.get(k);
+                Episode e = episodes.get(i);
+                for (Check c : CaseChecks.build(e.task(), turns.get(i), 0, e.profile().lang())) {
+                    if (c.guard() && c.severity() == Severity.HIGH && !Checks.passes(c, reply)) {
+                        breaches.get(i).add(c.tag());
+                    }
+                }
+                turns.get(i).add(Turn.agent(reply));
+                agentTurns[i]++;
+                turns.get(i).add(Turn.hotel(sims.get(i).respond(reply)));
+            }
         }
-        List<Double> targets = task.tickets().stream().map(TaskInfo.Ticket::targetPrice).toList();
-        boolean ok = Metrics.taskSuccess(sim.agreed(), targets, agentTurns, maxTurns, !breaches.isEmpty());
-        return new Outcome(turns, sim.agreed(), !breaches.isEmpty(), breaches, ok);
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Episode e = episodes.get(i);
+            List<Double> targets = e.task().tickets().stream().map(TaskInfo.Ticket::targetPrice).toList();
+            boolean ok = Metrics.taskSuccess(sims.get(i).agreed(), targets, agentTurns[i], maxTurns, !breaches.get(i).isEmpty());
+            out.add(new Outcome(e.id(), List.copyOf(turns.get(i)), sims.get(i).agreed(), !breaches.get(i).isEmpty(), List.copyOf(breaches.get(i)), ok));
+        }
+        return out;
     }
 }
