@@ -133,6 +133,16 @@ class DataGeneratorTest {
     }
 
     @Test
+    void theCommittedSampleFilesPassTheirReaders() throws Exception {
+        Path samples = Path.of(System.getProperty("repo.fixtures")).getParent().resolve("data/samples");
+        assertThat(Jsonl.readSft(samples.resolve("sft.jsonl"))).isNotEmpty();
+        assertThat(Jsonl.readPreferences(samples.resolve("prefs.jsonl"))).isNotEmpty();
+        assertThat(ScoredItems.readPrompts(samples.resolve("prompts.jsonl"))).isNotEmpty();
+        assertThat(ScoredItems.read(samples.resolve("replies.jsonl"))).isNotEmpty();
+        assertThat(HotelDb.load(samples.getParent().resolve("crosswoz-hotels/hotel_db.json")).all()).hasSize(db.all().size());
+    }
+
+    @Test
     void preferencePairsAndSftDialoguesLoadThroughTheTrainersReaders() throws Exception {
         Path tmp = shared;
         assertThat(Jsonl.readSft(tmp.resolve(DataGenerator.SFT))).hasSize(120);
