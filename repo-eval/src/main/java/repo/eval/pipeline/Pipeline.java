@@ -142,7 +142,7 @@ public final class Pipeline {
     }
 
     private String describe() {
-        return "# the settings this run used (repo pipeline)\n" + spec.toString() + "\n";
+        return "# the settings this run used (repo pipeline)\n" + spec.toYaml();
     }
 
     /** Deletes a folder this pipeline created (never follows links out of it). */

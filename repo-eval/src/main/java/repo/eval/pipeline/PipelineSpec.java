@@ -62,6 +62,25 @@ public record PipelineSpec(Path output, long seed, String device, String preset,
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** The effective settings as YAML that {@link #parse} reads back to an equal spec. */
+    public String toYaml() {
+        return String.format(java.util.Locale.ROOT, """
+                output: "%s"
+                seed: %d
+                device: %s
+                preset: %s
+                data: {sft: %d, pairs: %d, prompts: %d, online: %d, bad_cases: %d}
+                pretrain: {steps: %d, batch_size: %d, lr: %s}
+                methods: {steps: %d, batch_size: %d, lr: %s, lora_r: %d, dpo_beta: %s}
+                rm: {steps: %d, batch_size: %d, lr: %s}
+                rl: {max_new_tokens: %d, group_size: %d, temperature: %s, epochs: %d}
+                eval: {max_new_tokens: %d, sim_dialogues: %d, sim_turns: %d, batch: %d}
+                """, output.toString().replace("\\", "\\\\").replace("\"", "\\\""), seed, device, preset, data.sft, data.pairs, data.prompts,
+                data.online, data.badCases, pretrain.steps, pretrain.batchSize, pretrain.lr, methods.steps, methods.batchSize, methods.lr,
+                methods.loraR, methods.dpoBeta, rm.steps, rm.batchSize, rm.lr, rl.maxNewTokens, rl.groupSize, rl.temperature, rl.epochs,
+                eval.maxNewTokens, eval.simDialogues, eval.simTurns, eval.batch);
+    }
+
     public static PipelineSpec load(Path file) throws IOException {
         return parse(Files.readString(file), file.toString());
     }
