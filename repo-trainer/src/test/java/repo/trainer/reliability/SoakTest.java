@@ -64,7 +64,7 @@ class SoakTest {
         Path dir = tmp.resolve("tiny");
         ModelInit.writeRandomCheckpoint(dir, Qwen3Config.Preset.TINY.config(), 3, 0.02, false, SafetensorsWriter.Storage.F32);
         try (Qwen3Model model = Qwen3Model.load(dir, ModelOptions.cpu()); QwenTokenizer tok = QwenTokenizer.fromDirectory(dir)) {
-            Generator g = new Generator(model, tok);
+            Generator g = new Generator(model.base(), tok);
             long[] prompt = tok.encode("您好，今晚大床房多少钱？");
             int live0 = model.manager().getManagedArrays().size();
             int steps = 0;

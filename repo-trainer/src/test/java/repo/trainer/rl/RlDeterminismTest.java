@@ -50,8 +50,8 @@ class RlDeterminismTest {
     /** A reward that depends on every reply token: (Σ ids mod 997) / 997 − ½. */
     static final RewardModel EVERY_TOKEN = items -> items.stream().map(i -> {
         long sum = 0;
-        for (var id : i.extra().get("reply_token_ids")) {
-            sum += id.asLong();
+        for (long id : i.completionIds()) {
+            sum += id;
         }
         return SourceResult.ok("rm", (sum % 997) / 997.0 - 0.5, List.of(), 0);
     }).toList();
@@ -77,7 +77,7 @@ class RlDeterminismTest {
         try (RlModels m = RlModels.open(c)) {
             RewardPipeline p = new RewardPipeline(c.algorithm().yamlName().equals("repo") ? PipelineConfig.load(pipeline)
                     : PipelineConfig.defaults().withSources(true, false, false), EVERY_TOKEN, null);
-            RlTrainer.train(c, m, p::score, false, Integer.MAX_VALUE);
+            RlTrainer.train(c, m, RolloutScorer.of(p), false, Integer.MAX_VALUE);
         }
     }
 

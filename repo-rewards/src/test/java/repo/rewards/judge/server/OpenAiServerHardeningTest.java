@@ -86,7 +86,7 @@ class OpenAiServerHardeningTest {
     void slowClientsHoldOnlyTheirOwnConnectionAndAreDroppedAtTheHeaderTimeout() throws Exception {
         OpenAiServer.Options o = OpenAiServer.Options.defaults(0, "tiny")
                 .withLimits(4, 64, Duration.ofMillis(1500), Duration.ofMillis(1500));
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, o)) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, o)) {
             List<Socket> slow = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 Socket c = new Socket(InetAddress.getLoopbackAddress(), s.port());
@@ -114,13 +114,13 @@ class OpenAiServerHardeningTest {
     @Test
     void oversizedBodiesGet413BeforeTheyAreReadAndHugePromptsAreRefusedBeforeTokenising() throws Exception {
         OpenAiServer.Options o = new OpenAiServer.Options("127.0.0.1", 0, "tiny", 4, 64 * 1024);
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, o)) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, o)) {
             String big = "{\"prompt\": \"" + "x".repeat(2 << 20) + "\"}";
             Reply r = post(s, "/v1/completions", big, null);
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.body().at("/error/message").asText()).contains("at most 65536");
         }
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, OpenAiServer.Options.defaults(0, "tiny"))) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, OpenAiServer.Options.defaults(0, "tiny"))) {
             // 40960-token context: a prompt longer than 128 characters per token of room cannot fit
             int chars = (40960 - 4) * OpenAiServer.MAX_CHARS_PER_TOKEN + 1;
             Reply r = post(s, "/v1/completions", "{\"prompt\": \"" + "x".repeat(chars) + "\", \"max_tokens\": 4}", null);
@@ -130,7 +130,7 @@ class OpenAiServerHardeningTest {
 
     @Test
     void everyInvalidParameterIsA400NamingItAndTinyValuesAreUsable() throws Exception {
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, OpenAiServer.Options.defaults(0, "tiny"))) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, OpenAiServer.Options.defaults(0, "tiny"))) {
             String p = "/v1/chat/completions";
             assertBadParam(post(s, p, HI + ", \"n\": \"abc\"}", null), 400, "n", "'n' must be the integer 1");
             assertBadParam(post(s, p, HI + ", \"n\": 1.9}", null), 400, "n", "'n' must be the integer 1");
@@ -164,7 +164,7 @@ class OpenAiServerHardeningTest {
     @Test
     void aBearerKeyGuardsTheApiButNotHealth() throws Exception {
         String key = "sk-serve-TEST-0123456789";
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, OpenAiServer.Options.defaults(0, "tiny").withApiKey(key))) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, OpenAiServer.Options.defaults(0, "tiny").withApiKey(key))) {
             assertThat(post(s, "/v1/chat/completions", HI + "}", null).status()).isEqualTo(401);
             Reply wrong = post(s, "/v1/chat/completions", HI + "}", "Bearer sk-serve-TEST-0123456788");
             assertThat(wrong.status()).isEqualTo(401);
@@ -193,7 +193,7 @@ class OpenAiServerHardeningTest {
     @Test
     void aFullQueueAnswers429AndAClientThatLeavesHasItsGenerationCancelled() throws Exception {
         OpenAiServer.Options o = OpenAiServer.Options.defaults(0, "tiny").withLimits(0, 16, Duration.ofSeconds(5), Duration.ofSeconds(5));
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, o)) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, o)) {
             Socket running = longGeneration(s);
             Reply r = null;
             for (int i = 0; i < 200; i++) { // until the long one holds the worker
@@ -231,7 +231,7 @@ class OpenAiServerHardeningTest {
 
     @Test
     void malformedRequestLinesAndChunkedBodiesGetClearErrors() throws Exception {
-        try (OpenAiServer s = OpenAiServer.start(model, tokenizer, OpenAiServer.Options.defaults(0, "tiny"))) {
+        try (OpenAiServer s = OpenAiServer.start(model.base(), tokenizer, OpenAiServer.Options.defaults(0, "tiny"))) {
             assertThat(raw(s, "NONSENSE\r\n\r\n")).startsWith("HTTP/1.1 400");
             assertThat(raw(s, "POST /v1/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")).startsWith("HTTP/1.1 411");
             assertThat(raw(s, "GET /health HTTP/1.1\r\nX: " + "a".repeat(20_000) + "\r\n\r\n")).startsWith("HTTP/1.1 431");

@@ -93,7 +93,7 @@ class ServeLoadTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger dropped = new AtomicInteger();
         try (Qwen3Model model = Qwen3Model.load(dir, ModelOptions.cpu()); QwenTokenizer tok = QwenTokenizer.fromDirectory(dir);
-             OpenAiServer s = OpenAiServer.start(model, tok, o)) {
+             OpenAiServer s = OpenAiServer.start(model.base(), tok, o)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<Integer, AtomicInteger> warm = new ConcurrentHashMap<>();
             send(http, s, 200, warm, 16);
