@@ -52,7 +52,8 @@ public final class StrictYaml {
                 throw new IllegalArgumentException(origin + ": " + line + msg.substring("Malformed numeric value ".length())
                         + " is not a finite number; expected a finite number", e);
             }
-            throw new IllegalArgumentException(origin + ": " + line + "not valid YAML: " + msg, e);
+            throw new IllegalArgumentException(origin + ": not valid YAML: " + msg
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
         }
     }
 
