@@ -8,6 +8,7 @@ import java.util.Map;
 import repo.rewards.PipelineConfig;
 import repo.rewards.RewardStack;
 import repo.rewards.api.RewardModel;
+import repo.rewards.ota.OtaTask;
 import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
 import repo.rewards.trace.RewardTrace;
@@ -27,7 +28,7 @@ public final class PipelineScorer implements Scorer, AutoCloseable {
     @Override
     public List<Map<String, Double>> score(List<ScoredItem> items) {
         List<Map<String, Double>> out = new ArrayList<>();
-        for (RewardTrace t : stack.pipeline().score(items)) {
+        for (RewardTrace t : stack.pipeline().score(items.stream().map(OtaTask::sample).toList())) {
             Map<String, Double> m = new LinkedHashMap<>();
             for (SourceResult s : t.sources()) {
                 if (s != null && !s.failed()) {
