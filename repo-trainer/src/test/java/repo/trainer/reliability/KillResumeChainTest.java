@@ -82,7 +82,7 @@ class KillResumeChainTest {
 
     static String runToEnd(Path yaml, Path log) throws Exception {
         Process p = start(yaml, log);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(900, TimeUnit.SECONDS)).as("the run finished within 15 minutes").isTrue();
         String out = Files.readString(log);
         assertThat(p.exitValue()).as(out).isZero();
         return out;
