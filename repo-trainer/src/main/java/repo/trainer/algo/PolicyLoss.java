@@ -158,6 +158,45 @@ public final class PolicyLoss {
         };
     }
 
+    /**
+     * How far top-k/top-p sampling is from the temperature-T distribution the trainer's log-probs come from:
+     * the sampled distribution is q = π_T / Z on the kept tokens, so KL(q ‖ π_T) = −log Z exactly, Z being the
+     * π_T-mass the filter keeps (top-k first, then the nucleus inside it, as {@code Generator} samples). 0 when
+     * nothing is filtered. (…, V) logits → (…).
+     */
+    public static NDArray samplingFilterKl(NDArray logits, double temperature, int topK, double topP) {
+        checkTemperature(temperature);
+        NDArray z = logits.div((float) temperature);
+        long v = z.getShape().getLastDimension();
+        NDArray logZ = z.logSoftmax(-1).neg().add(z).max(new int[] {-1});           // log Σ e^z, exact at the argmax
+        NDArray sorted = topK > 0 && topK < v ? z.topK(topK, -1, true, true).get(0) : z.sort(-1).flip(-1);
+        NDArray topLogZ = sorted.logSoftmax(-1).neg().add(sorted).max(new int[] {-1});
+        NDArray probs = sorted.softmax(-1);
+        NDArray before = probs.cumSum(-1).sub(probs);
+        NDArray share = probs.mul(before.lt((float) topP).toType(probs.getDataType(), false)).sum(new int[] {-1});
+        return logZ.sub(topLogZ).sub(share.log());                                      // −log(topK mass · nucleus share)
+    }
+
+    /** Double-precision reference of {@link #samplingFilterKl} for one row of logits. */
+    public static double samplingFilterKl(double[] logits, double temperature, int topK, double topP) {
+        double[] p = logProbs(logits, temperature);
+        double[] sorted = java.util.Arrays.stream(p).map(Math::exp).sorted().toArray();
+        int n = topK > 0 && topK < sorted.length ? topK : sorted.length;
+        double topMass = 0;
+        for (int i = 0; i < n; i++) {
+            topMass += sorted[sorted.length - 1 - i];
+        }
+        double before = 0, share = 0;
+        for (int i = 0; i < n; i++) {
+            double q = sorted[sorted.length - 1 - i] / topMass;
+            if (before < topP) {
+                share += q;
+            }
+            before += q;
+        }
+        return -Math.log(topMass * share);
+    }
+
     private static void checkTemperature(double t) {
         if (!(t > 0) || Double.isInfinite(t)) {
             throw new IllegalArgumentException("temperature is " + t + ": expected a finite value > 0");

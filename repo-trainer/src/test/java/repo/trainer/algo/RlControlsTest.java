@@ -46,6 +46,29 @@ class RlControlsTest {
     }
 
     @Test
+    void samplingFilterKlIsMinusLogOfTheKeptMass() {
+        // logits ln[4,3,2,1], T 1: π = [0.4, 0.3, 0.2, 0.1]
+        // top-k 2 keeps 0.7 -> −ln 0.7 = 0.3566749; top-p 0.5 keeps 0.4 + 0.3 (mass above the 2nd is 0.4 < 0.5) -> same
+        // top-k 3 then top-p 0.8 inside it: renormalised [4/9, 3/9, 2/9], mass above [0, .444, .778] all < 0.8 -> 0.9 -> 0.1053605
+        // no filter -> 0
+        double[] logits = {Math.log(4), Math.log(3), Math.log(2), Math.log(1)};
+        assertThat(PolicyLoss.samplingFilterKl(logits, 1, 2, 1.0)).isCloseTo(0.3566749, within(1e-7));
+        assertThat(PolicyLoss.samplingFilterKl(logits, 1, 0, 0.5)).isCloseTo(0.3566749, within(1e-7));
+        assertThat(PolicyLoss.samplingFilterKl(logits, 1, 3, 0.8)).isCloseTo(0.1053605, within(1e-7));
+        assertThat(PolicyLoss.samplingFilterKl(logits, 1, 0, 1.0)).isCloseTo(0.0, within(1e-12));
+        try (NDManager m = Engine.getInstance().newBaseManager()) {
+            NDArray row = m.create(toFloat(logits), new Shape(1, 4));
+            assertThat(PolicyLoss.samplingFilterKl(row, 1, 2, 1.0).getFloat(0)).isCloseTo(0.3566749f, within(1e-6f));
+            assertThat(PolicyLoss.samplingFilterKl(row, 1, 0, 0.5).getFloat(0)).isCloseTo(0.3566749f, within(1e-6f));
+            assertThat(PolicyLoss.samplingFilterKl(row, 1, 3, 0.8).getFloat(0)).isCloseTo(0.1053605f, within(1e-6f));
+            assertThat(PolicyLoss.samplingFilterKl(row, 1, 0, 1.0).getFloat(0)).isCloseTo(0f, within(1e-6f));
+            // temperature 0.5 sharpens first: the array version agrees with the reference
+            assertThat(PolicyLoss.samplingFilterKl(row, 0.5, 2, 0.9).getFloat(0))
+                    .isCloseTo((float) PolicyLoss.samplingFilterKl(logits, 0.5, 2, 0.9), within(1e-6f));
+        }
+    }
+
+    @Test
     void clipHigherLetsPositiveAdvantageTokensRiseFurther() {
         // ratios 1.5, 0.5, 1.25; A = 1, −2, 1; ε_low 0.2, ε_high 0.28
         // t1: max(−1.5, −1.28) = −1.28 (clip); t2: max(1.0, 1.6) = 1.6 (clip); t3: max(−1.25, −1.25) = −1.25 (inside 1.28)
