@@ -49,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
         String prompt = promptText();
         try (Qwen3Model m = Qwen3Model.load(model.model, model.options());
              QwenTokenizer tok = QwenTokenizer.fromDirectory(model.model)) {
-            Generation g = new Generator(m, tok).generate(prompt, params);
+            Generation g = new Generator(m.base(), tok).generate(prompt, params);
             if (json) {
                 ObjectMapper om = new ObjectMapper();
                 ObjectNode o = om.createObjectNode();

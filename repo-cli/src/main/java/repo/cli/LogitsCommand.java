@@ -30,7 +30,7 @@ final class LogitsCommand implements Callable<Integer> {
                 }
             }
             NDArray input = m.manager().create(ids, new Shape(1, ids.length));
-            NDArray logits = m.forward(input, null, null).squeeze(0); // (T, V)
+            NDArray logits = m.base().forward(input, null, null).squeeze(0); // (T, V)
             SafetensorsWriter.write(out, Map.of("logits", logits), Map.of(), SafetensorsWriter.Storage.F32);
         }
         System.out.println("wrote logits [" + ids.length + ", V] to " + out);

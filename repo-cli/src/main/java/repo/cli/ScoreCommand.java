@@ -15,8 +15,9 @@ import repo.rewards.RewardStack;
 import repo.rewards.combine.CombinerKind;
 import repo.rewards.rm.ScoreHeadRewardModel;
 import repo.rewards.ota.rules.RuleSet;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.io.ScoredItems;
+import repo.rewards.ota.OtaTask;
 import repo.rewards.trace.RewardTrace;
 import repo.rewards.trace.Summary;
 
@@ -56,8 +57,8 @@ final class ScoreCommand implements Callable<Integer> {
             PrintWriter o = spec.commandLine().getOut();
             o.println(stack.describe() + (cfg.combiner() == CombinerKind.ENHANCEMENT ? " (n = " + fmt(cfg.n()) + ")" : "")
                     + ", on source failure: " + cfg.onSourceFailure().name().toLowerCase(Locale.ROOT));
-            List<RewardTrace> traces = stack.pipeline().score(items);
-            RuleSet rules = stack.pipeline().ruleSet();
+            List<RewardTrace> traces = stack.pipeline().score(items.stream().map(OtaTask::sample).toList());
+            RuleSet rules = stack.ruleSet();
             o.println();
             o.print(Summary.of(traces, rules == null ? List.of() : rules.ids()).render());
             if (out != null) {

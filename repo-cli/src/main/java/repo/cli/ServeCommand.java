@@ -32,13 +32,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--default-max-tokens", defaultValue = "512", description = "max_tokens when a request has none (default: ${DEFAULT-VALUE})")
     int defaultMaxTokens;
 
-    /** The checkpoint, with the PEFT adapter active when one is given. */
+    /** The checkpoint, with the PEFT adapter loaded as "serve" when one is given. */
     private Qwen3Model loadModel() {
         Qwen3Model m = Qwen3Model.load(model.model, model.options());
         if (adapter != null) {
             try {
                 PeftAdapters.load(m, "serve", adapter);
-                m.setActiveAdapter("serve");
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -53,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
         String name = servedName != null ? servedName : model.model.toAbsolutePath().normalize().getFileName().toString();
         try (Qwen3Model m = loadModel();
              QwenTokenizer tok = QwenTokenizer.fromDirectory(model.model);
-             OpenAiServer server = OpenAiServer.start(m, tok, new OpenAiServer.Options(host, port, name, defaultMaxTokens, 8 << 20))) {
+             OpenAiServer server = OpenAiServer.start(adapter == null ? m.base() : m.with("serve"), tok, new OpenAiServer.Options(host, port, name, defaultMaxTokens, 8 << 20))) {
             Thread hook = new Thread(server::close, "repo-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getOut().println("repo serve: model '" + name + "' listening on " + server.baseUrl()

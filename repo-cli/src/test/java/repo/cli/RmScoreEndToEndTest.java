@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 import repo.rewards.ota.AgentPrompt;
 
 /**

@@ -1,131 +1,122 @@
 package repo.rewards;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import repo.rewards.api.RewardJudge;
 import repo.rewards.api.RewardModel;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.RewardSource;
+import repo.rewards.api.Sample;
 import repo.rewards.api.SourceResult;
 import repo.rewards.combine.Combined;
 import repo.rewards.combine.RewardCombiner;
 import repo.rewards.combine.Sources;
-import repo.rewards.ota.rules.RuleSet;
+import repo.rewards.io.ScoredItems;
 import repo.rewards.trace.RewardTrace;
 
 /**
- * Scores items with the sources a {@link PipelineConfig} turns on and combines them: RM (batched), judge
- * and rules (per item), then the configured combiner over the batch. A source that throws becomes a
- * failed {@link SourceResult} (never a silent score) and the failure policy decides the item's fate.
+ * Scores samples with a named list of {@link RewardSource}s and combines their results with a
+ * {@link RewardCombiner}: every source scores the whole batch, then the combiner runs over the batch. A source
+ * reports an expected failure as a failed {@link SourceResult} (never a silent score), and the failure policy
+ * decides the sample's fate; a source that throws (a bug, out of memory) stops the scoring.
  */
 public final class RewardPipeline {
-    private final PipelineConfig config;
-    private final RewardModel rm;
-    private final RewardJudge judge;
-    private final RuleSet rules;
+    /** The combiner's running statistics inside a checkpoint folder. */
+    public static final String STATE_FILE = "reward_state.json";
+
+    private final List<RewardSource> sources;
     private final RewardCombiner combiner;
 
-    /**
-     * @param rm the reward model, required when {@code config.rm()} is on (ignored otherwise); may be null
-     * @param judge the judge, required when {@code config.judge()} is on (ignored otherwise); may be null
-     */
+    /** A pipeline over {@code sources} (unique names, at least one). */
+    public RewardPipeline(List<RewardSource> sources, RewardCombiner combiner) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("a reward pipeline needs at least one source");
+        }
+        if (sources.stream().map(RewardSource::name).distinct().count() != sources.size()) {
+            throw new IllegalArgumentException("reward sources must have distinct names: " + sources.stream().map(RewardSource::name).toList());
+        }
+        this.sources = List.copyOf(sources);
+        this.combiner = combiner;
+    }
+
+    /** The sources {@code config} turns on (see {@link PipelineConfig#sources}) and its combiner. */
+    public static RewardPipeline of(PipelineConfig config, RewardSource rm, RewardSource judge) {
+        List<RewardSource> on = config.sources(rm, judge);
+        return new RewardPipeline(on, config.newCombiner(on));
+    }
+
+    /** As {@link #of}, with the reward model and judge as the sources named {@code rm} and {@code judge}. */
     public RewardPipeline(PipelineConfig config, RewardModel rm, RewardJudge judge) {
-        if (config.rm() && rm == null) {
-            throw new IllegalArgumentException(config.origin() + ": sources.rm is on but no reward model was given");
-        }
-        if (config.judge() && judge == null) {
-            throw new IllegalArgumentException(config.origin() + ": sources.judge is on but no judge was given");
-        }
-        if (!config.rm() && !config.judge() && !config.rules()) {
-            throw new IllegalArgumentException(config.origin() + ": every source is off; turn on at least one of sources.rm, judge, rules");
-        }
-        this.config = config;
-        this.rm = config.rm() ? rm : null;
-        this.judge = config.judge() ? judge : null;
-        this.rules = config.rules() ? config.ruleSet() : null;
-        this.combiner = config.newCombiner();
+        this(config, rm == null ? null : RewardSource.model(PipelineConfig.RM, rm),
+                judge == null ? null : RewardSource.judge(PipelineConfig.JUDGE, judge));
     }
 
-    public PipelineConfig config() {
-        return config;
+    private RewardPipeline(PipelineConfig config, RewardSource rm, RewardSource judge) {
+        this(config.sources(rm, judge), config);
     }
 
-    /** The configured rules, or null when the rules source is off. */
-    public RuleSet ruleSet() {
-        return rules;
+    private RewardPipeline(List<RewardSource> on, PipelineConfig config) {
+        this(on, config.newCombiner(on));
     }
 
-    /** One trace per item, in order. */
-    public List<RewardTrace> score(List<ScoredItem> items) {
-        List<SourceResult> rmResults = rm == null ? null : scoreRm(items);
-        List<SourceResult> judged = judgeAll(items);
-        List<Sources> sources = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            ScoredItem item = items.get(i);
-            SourceResult j = judged == null ? null : judged.get(i);
-            SourceResult r = rules == null ? null : rules.evaluate(item);
-            sources.add(new Sources(rmResults == null ? null : rmResults.get(i), j, r));
+    public List<RewardSource> sources() {
+        return sources;
+    }
+
+    /** One trace per sample, in order. */
+    public List<RewardTrace> score(List<Sample> samples) {
+        Map<String, List<SourceResult>> results = new LinkedHashMap<>();
+        for (RewardSource s : sources) {
+            List<SourceResult> r = s.score(samples);
+            if (r == null || r.size() != samples.size() || r.contains(null)) {
+                throw new IllegalStateException("reward source '" + s.name() + "' returned " + (r == null ? "null"
+                        : r.size() + " results" + (r.contains(null) ? " with nulls" : "")) + " for " + samples.size() + " samples");
+            }
+            results.put(s.name(), r);
         }
-        List<Combined> combined = combiner.combineBatch(sources);
+        List<Sources> batch = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            Map<String, SourceResult> byName = new LinkedHashMap<>();
+            for (Map.Entry<String, List<SourceResult>> e : results.entrySet()) {
+                byName.put(e.getKey(), e.getValue().get(i));
+            }
+            batch.add(new Sources(byName));
+        }
+        List<Combined> combined = combiner.combineBatch(batch);
         List<RewardTrace> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            Sources s = sources.get(i);
-            List<SourceResult> on = new ArrayList<>();
-            for (SourceResult x : new SourceResult[] {s.rm(), s.judge(), s.rules()}) {
-                if (x != null) {
-                    on.add(x);
-                }
-            }
-            out.add(new RewardTrace(items.get(i).id(), i, on, combined.get(i)));
+        for (int i = 0; i < samples.size(); i++) {
+            out.add(new RewardTrace(samples.get(i).id(), i, new ArrayList<>(batch.get(i).byName().values()), combined.get(i)));
         }
         return out;
     }
 
-    private List<SourceResult> scoreRm(List<ScoredItem> items) {
-        long t0 = System.nanoTime();
-        try {
-            List<SourceResult> r = rm.score(items);
-            if (r == null || r.size() != items.size()) {
-                throw new IllegalStateException("the reward model returned " + (r == null ? "null" : r.size() + " results") + " for "
-                        + items.size() + " items");
-            }
-            return r;
-        } catch (RuntimeException e) {
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            return items.stream().map(it -> SourceResult.failure("rm", why, ms)).toList();
+    /** Writes the combiner's running statistics (if any) as {@link #STATE_FILE} into a checkpoint folder. */
+    public void saveState(Path dir) throws IOException {
+        JsonNode state = combiner.state();
+        if (state != null) {
+            Files.write(dir.resolve(STATE_FILE), ScoredItems.JSON.writeValueAsBytes(state));
         }
     }
 
-    /** Every item's judge result; a {@link repo.rewards.judge.Judge} judges the batch concurrently within its limit. */
-    private List<SourceResult> judgeAll(List<ScoredItem> items) {
-        if (judge == null) {
-            return null;
+    /** Restores what {@link #saveState} wrote; a combiner with statistics needs the file. */
+    public void loadState(Path dir) throws IOException {
+        if (combiner.state() == null) {
+            return;
         }
-        if (judge instanceof repo.rewards.judge.Judge batched) {
-            try {
-                List<SourceResult> all = batched.judgeAll(items);
-                if (all != null && all.size() == items.size() && all.stream().allMatch(java.util.Objects::nonNull)) {
-                    return all;
-                }
-            } catch (RuntimeException e) {
-                // fall through to one-by-one, where each failure is recorded per item
-            }
+        Path file = dir.resolve(STATE_FILE);
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(file + ": missing; the combiner keeps running statistics (whiten_rm) that a"
+                    + " resumed run needs, and this checkpoint has none");
         }
-        List<SourceResult> out = new ArrayList<>();
-        items.forEach(item -> out.add(judgeOne(item)));
-        return out;
-    }
-
-    private SourceResult judgeOne(ScoredItem item) {
-        long t0 = System.nanoTime();
         try {
-            SourceResult r = judge.judge(item);
-            if (r == null) {
-                throw new IllegalStateException("the judge returned null");
-            }
-            return r;
-        } catch (RuntimeException e) {
-            return SourceResult.failure("judge", e.getMessage() == null ? e.toString() : e.getMessage(), (System.nanoTime() - t0) / 1_000_000);
+            combiner.restore(ScoredItems.JSON.readTree(file.toFile()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 }

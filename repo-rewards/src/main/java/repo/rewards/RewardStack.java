@@ -1,6 +1,10 @@
 package repo.rewards;
 
 import java.nio.file.Path;
+import repo.rewards.api.RewardSource;
+import repo.rewards.combine.CombinerKind;
+import repo.rewards.ota.OtaTask;
+import repo.rewards.ota.rules.RuleSet;
 import repo.rewards.api.RewardModel;
 import repo.rewards.judge.Judge;
 import repo.rewards.judge.JudgeConfig;
@@ -15,9 +19,12 @@ public final class RewardStack implements AutoCloseable {
     private final RewardPipeline pipeline;
     private final Judge judge;
 
-    private RewardStack(RewardPipeline pipeline, Judge judge) {
+    private final CombinerKind combiner;
+
+    private RewardStack(RewardPipeline pipeline, Judge judge, CombinerKind combiner) {
         this.pipeline = pipeline;
         this.judge = judge;
+        this.combiner = combiner;
     }
 
     /**
@@ -29,7 +36,8 @@ public final class RewardStack implements AutoCloseable {
                 ? JudgeFactory.create(judgeConfig == null ? JudgeConfig.offlineRules() : JudgeConfig.load(judgeConfig))
                 : null;
         try {
-            return new RewardStack(new RewardPipeline(config, rm, judge), judge);
+            return new RewardStack(RewardPipeline.of(config, rm == null ? null : RewardSource.model(PipelineConfig.RM, rm),
+                    judge == null ? null : OtaTask.judgeSource(PipelineConfig.JUDGE, judge)), judge, config.combiner());
         } catch (RuntimeException e) {
             if (judge != null) {
                 judge.close();
@@ -47,13 +55,18 @@ public final class RewardStack implements AutoCloseable {
         return judge;
     }
 
+    /** The rules source, or null when it is off. */
+    public RuleSet ruleSet() {
+        return pipeline.sources().stream().filter(s -> s instanceof RuleSet).map(s -> (RuleSet) s).findFirst().orElse(null);
+    }
+
     /** One line saying what each source is, for logs. */
     public String describe() {
-        PipelineConfig c = pipeline.config();
         String j = judge == null ? "off" : judge.offline() ? "offline rubric rules (no LLM)" : "on";
-        return "rm: " + (c.rm() ? "on" : "off") + ", judge: " + j + ", rules: "
-                + (pipeline.ruleSet() == null ? "off" : pipeline.ruleSet().ids().size() + " rules")
-                + ", combiner: " + c.combiner().name().toLowerCase(java.util.Locale.ROOT);
+        boolean rm = pipeline.sources().stream().anyMatch(s -> s.name().equals(PipelineConfig.RM));
+        return "rm: " + (rm ? "on" : "off") + ", judge: " + j + ", rules: "
+                + (ruleSet() == null ? "off" : ruleSet().ids().size() + " rules")
+                + ", combiner: " + combiner.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

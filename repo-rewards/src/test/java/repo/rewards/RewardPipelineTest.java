@@ -12,7 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import repo.rewards.api.Finding;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.Sample;
+import repo.rewards.ota.OtaTask;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
 import repo.rewards.combine.CombinerKind;
 import repo.rewards.combine.OnSourceFailure;
@@ -49,7 +51,7 @@ class RewardPipelineTest {
 
     @Test
     void samplesBreakExactlyTheRulesTheyAreNamedFor() {
-        List<RewardTrace> traces = new RewardPipeline(PipelineConfig.defaults(), null, null).score(ScoredItems.read(SAMPLES));
+        List<RewardTrace> traces = new RewardPipeline(PipelineConfig.defaults(), null, null).score(samples(ScoredItems.read(SAMPLES)));
         Map<String, List<String>> got = new LinkedHashMap<>();
         for (RewardTrace t : traces) {
             got.put(t.id(), builtInRuleIds(t));
@@ -70,7 +72,7 @@ class RewardPipelineTest {
                 .isEqualTo(List.of(d.rm(), d.judge(), d.rules(), d.combiner(), d.n(), d.whitenRm(), d.onSourceFailure()));
         assertThat(file.ruleSet().rules().toString().replaceAll("@[0-9a-f]+", "@"))
                 .as("same rules, points and severities").isEqualTo(d.ruleSet().rules().toString().replaceAll("@[0-9a-f]+", "@"));
-        List<ScoredItem> items = ScoredItems.read(SAMPLES);
+        List<Sample> items = samples(ScoredItems.read(SAMPLES));
         List<RewardTrace> a = new RewardPipeline(file, null, null).score(items);
         List<RewardTrace> b = new RewardPipeline(d, null, null).score(items);
         for (int i = 0; i < a.size(); i++) {
@@ -79,18 +81,22 @@ class RewardPipelineTest {
         }
     }
 
+    static List<Sample> samples(List<ScoredItem> items) {
+        return items.stream().map(OtaTask::sample).toList();
+    }
+
     @Test
     void rmAndJudgeAreInjectedAndTheirFailuresFollowThePolicy() throws Exception {
         Path cfg = tmp.resolve("p.yaml");
         Files.writeString(cfg, "sources: {rm: true, judge: true}\non_source_failure: use_remaining\n");
-        List<ScoredItem> items = ScoredItems.read(SAMPLES).subList(0, 3);
+        List<Sample> items = samples(ScoredItems.read(SAMPLES).subList(0, 3));
         List<String> calls = new ArrayList<>();
         RewardPipeline p = new RewardPipeline(PipelineConfig.load(cfg),
                 batch -> batch.stream().map(it -> SourceResult.ok("rm", 2.0, List.of(), 1)).toList(),
                 it -> {
                     calls.add(it.id());
                     if (it.id().equals("zh-02-internal-leak")) {
-                        throw new IllegalStateException("judge timed out after 30 s");
+                        return SourceResult.failure("judge", "judge timed out after 30 s", 30_000);
                     }
                     return SourceResult.ok("judge", 10, List.of(), 1);
                 });
@@ -103,13 +109,15 @@ class RewardPipelineTest {
         assertThat(t.get(1).combined().rTotal()).isEqualTo(0.0); // rules -100 -> E = -100 -> R = 0
         assertThat(t.get(2).combined().rTotal()).isEqualTo(2.0 * (1 + (10 - 30) / 100.0));
 
+        // a source that breaks its contract or throws is a bug: scoring stops, nothing becomes a score
         Files.writeString(cfg, "sources: {rm: true}\non_source_failure: drop_sample\n");
         RewardPipeline broken = new RewardPipeline(PipelineConfig.load(cfg), batch -> List.of(), null);
-        List<RewardTrace> dropped = broken.score(items);
-        assertThat(dropped).allSatisfy(x -> {
-            assertThat(x.combined().dropped()).isTrue();
-            assertThat(x.source("rm").error()).contains("returned 0 results for 3 items");
-        });
+        assertThatThrownBy(() -> broken.score(items)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("reward source 'rm' returned 0 results for 3 samples");
+        RewardPipeline throwing = new RewardPipeline(PipelineConfig.load(cfg), batch -> {
+            throw new OutOfMemoryError("rm batch");
+        }, null);
+        assertThatThrownBy(() -> throwing.score(items)).isInstanceOf(OutOfMemoryError.class);
     }
 
     @Test
@@ -136,7 +144,7 @@ class RewardPipelineTest {
 
     @Test
     void otherCombinersRunThroughTheBatchApi() {
-        List<ScoredItem> items = ScoredItems.read(SAMPLES);
+        List<Sample> items = samples(ScoredItems.read(SAMPLES));
         PipelineConfig n = new PipelineConfig(false, false, true, CombinerKind.NORMALIZE_THEN_SUM, 100, false, Map.of(),
                 OnSourceFailure.USE_REMAINING, null, "test");
         List<RewardTrace> t = new RewardPipeline(n, null, null).score(items);

@@ -68,7 +68,7 @@ public final class ForwardBench {
                 long t0 = System.nanoTime();
                 long next;
                 try (NDScope scope = new NDScope()) {
-                    NDArray hidden = model.hidden(input, null, cache);
+                    NDArray hidden = model.base().hidden(input, null, cache);
                     next = model.logits(hidden.get(new NDIndex(":, -1:, :"))).argMax(-1).getLong(0, 0);
                 }
                 long t1 = System.nanoTime();
@@ -76,7 +76,7 @@ public final class ForwardBench {
                     try (NDScope scope = new NDScope()) {
                         long[] tok = new long[batch];
                         java.util.Arrays.fill(tok, next);
-                        NDArray logits = model.forward(sub.create(tok, new Shape(batch, 1)), null, cache);
+                        NDArray logits = model.base().forward(sub.create(tok, new Shape(batch, 1)), null, cache);
                         next = logits.argMax(-1).toType(DataType.INT64, false).getLong(0, 0);
                     }
                 }
@@ -105,9 +105,7 @@ public final class ForwardBench {
      * again, counted as 2 × forward (LoRA's own FLOPs are negligible and left out).
      */
     private static Figure loraTrainStep(Qwen3Model model, long[] ids, int batch, int t, int reps, double gemm) {
-        String previous = model.activeAdapter();
         model.addAdapter("bench", repo.core.model.LoraConfig.of(16, 32), 0);
-        model.setActiveAdapter("bench");
         double best = Double.MAX_VALUE;
         try {
             for (int r = 0; r < reps + 1; r++) {
@@ -115,7 +113,7 @@ public final class ForwardBench {
                      ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
                     NDArray input = sub.create(ids, new Shape(batch, t));
                     long t0 = System.nanoTime();
-                    NDArray logits = model.forward(input, null, null);                            // (B, T, V)
+                    NDArray logits = model.with("bench").forward(input, null, null);             // (B, T, V)
                     NDArray next = input.get(new NDIndex(":, 1:")).expandDims(-1);               // (B, T-1, 1)
                     NDArray loss = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1).gather(next, -1).mean().neg();
                     gc.backward(loss);
@@ -128,7 +126,6 @@ public final class ForwardBench {
                 }
             }
         } finally {
-            model.setActiveAdapter(previous);
             model.removeAdapter("bench");
         }
         return new Figure("lora step " + batch + "x" + t, best, 2 * batch * forwardFlops(model.config(), t, 0, t), gemm,

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import repo.core.model.Forward;
 import repo.core.model.KvCache;
 import repo.core.model.Qwen3Model;
 import repo.core.text.QwenTokenizer;
@@ -28,11 +29,14 @@ import repo.core.text.QwenTokenizer;
 public final class Generator {
     public static final long PAD_ID = 151643L;
 
+    private final Forward pass;
     private final Qwen3Model model;
     private final QwenTokenizer tokenizer;
 
-    public Generator(Qwen3Model model, QwenTokenizer tokenizer) {
-        this.model = model;
+    /** Decodes with the adapter (or the base) {@code pass} names; dropout stays off whatever {@code pass} says. */
+    public Generator(Forward pass, QwenTokenizer tokenizer) {
+        this.pass = pass.dropout(false);
+        this.model = pass.model();
         this.tokenizer = tokenizer;
     }
 
@@ -66,7 +70,7 @@ public final class Generator {
             SplittableRandom rng = new SplittableRandom(params.seed());
             for (int step = 0; step < params.maxNewTokens() && !rows.allDone(); step++) {
                 try (NDScope scope = new NDScope()) {
-                    NDArray hidden = model.hidden(next, mask.get(new NDIndex(":, :{}", cache.length() + next.getShape().get(1))), cache);
+                    NDArray hidden = pass.hidden(next, mask.get(new NDIndex(":, :{}", cache.length() + next.getShape().get(1))), cache);
                     NDArray logits = model.logits(hidden.get(new NDIndex(":, -1:, :"))).squeeze(1); // (B, V)
                     NDArray[] picked = pick(logits, params, rng);                                 // (B) ids, (B) log-probs
                     long[] tokens = picked[0].toLongArray();

@@ -305,8 +305,7 @@ public final class PeftAdapters {
                                     SafetensorsWriter.Storage storage) throws IOException {
         try (Qwen3Model model = Qwen3Model.load(baseDir, options)) {
             load(model, "merge", adapterDir);
-            model.setActiveAdapter("merge");
-            model.saveMerged(outDir, storage, tokenizerFiles(baseDir));
+            model.saveMerged("merge", outDir, storage, tokenizerFiles(baseDir));
         }
     }
 

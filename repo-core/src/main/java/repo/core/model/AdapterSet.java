@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The LoRA bookkeeping of one {@link Qwen3Model}: named adapters, which one is active, which one is merged into
- * the base weights, and the training flag (dropout). Every {@link Qwen3Model.Linear} asks it which update to add.
+ * The LoRA bookkeeping of one {@link Qwen3Model}: named adapters and which one is merged into the base weights.
+ * Every {@link Qwen3Model.Linear} asks it which update to add for the adapter its {@link Forward} names; there is
+ * no active adapter.
  *
- * <p>Invariants: at most one adapter is merged, and while it is, it is the active one and its Linear branches are
- * skipped (the delta is already in W), so nothing is applied twice; switching adapters or removing the merged one
- * is refused until it is unmerged.
+ * <p>Invariants: at most one adapter is merged; while it is, forwards with it skip its Linear branches (the delta
+ * is already in W), so nothing is applied twice, and forwards with the base or another adapter, or removing it,
+ * are refused until it is unmerged.
  */
 final class AdapterSet {
     private final NDManager parent;
@@ -26,9 +27,7 @@ final class AdapterSet {
     private final Map<String, Qwen3Model.Linear> linears;
     private final Map<String, LoraConfig> configs = new LinkedHashMap<>();
     private final Map<String, NDManager> managers = new LinkedHashMap<>();
-    private String active;
     private String merged;
-    private boolean training;
 
     AdapterSet(NDManager parent, DataType ctype, Map<String, Qwen3Model.Linear> linears) {
         this.parent = parent;
@@ -36,20 +35,23 @@ final class AdapterSet {
         this.linears = linears;
     }
 
-    /** The adapter whose update {@code linear} adds now, or null (none active, not targeted, or merged). */
-    LoraAdapter applied(Qwen3Model.Linear linear) {
-        if (active == null || active.equals(merged)) {
+    /** The update {@code linear} adds for a forward with {@code adapter}, or null (base, not targeted, or merged). */
+    LoraAdapter applied(Qwen3Model.Linear linear, String adapter) {
+        if (adapter == null || adapter.equals(merged)) {
             return null;
         }
-        return linear.lora().get(active);
+        return linear.lora().get(adapter);
     }
 
-    boolean training() {
-        return training;
-    }
-
-    void setTraining(boolean on) {
-        training = on;
+    /** Refuses a forward with {@code adapter} (null: the base) that would see another adapter's merged delta. */
+    void check(String adapter) {
+        if (adapter != null) {
+            config(adapter);
+        }
+        if (merged != null && !merged.equals(adapter)) {
+            throw new IllegalStateException("adapter '" + merged + "' is merged into the base weights; unmerge it before"
+                    + " running " + (adapter == null ? "the base model" : "adapter '" + adapter + "'"));
+        }
     }
 
     /**
@@ -82,21 +84,6 @@ final class AdapterSet {
         }
         configs.put(name, cfg);
         managers.put(name, m);
-    }
-
-    void setActive(String name) {
-        if (name != null) {
-            config(name);
-        }
-        if (merged != null && !merged.equals(name)) {
-            throw new IllegalStateException("adapter '" + merged + "' is merged into the base weights; unmerge it before"
-                    + " activating " + (name == null ? "the base model" : "'" + name + "'"));
-        }
-        active = name;
-    }
-
-    String active() {
-        return active;
     }
 
     String merged() {
@@ -146,24 +133,16 @@ final class AdapterSet {
         linears.values().forEach(l -> l.lora().remove(name));
         configs.remove(name);
         managers.remove(name).close();
-        if (name.equals(active)) {
-            active = null;
-        }
     }
 
-    /** W += scaling·B·A for every adapted module, without grad; the adapter becomes the active one. */
+    /** W += scaling·B·A for every adapted module, without grad. */
     void merge(String name) {
         config(name);
         if (merged != null) {
             throw new IllegalStateException("adapter '" + merged + "' is already merged; unmerge it first");
         }
-        if (active != null && !active.equals(name)) {
-            throw new IllegalStateException("adapter '" + active + "' is active; activate '" + name + "' (or none)"
-                    + " before merging it, so the model's output does not silently change adapter");
-        }
         addDeltas(name, 1);
         merged = name;
-        active = name;
     }
 
     /** W -= scaling·B·A: the inverse of {@link #merge} up to rounding. */

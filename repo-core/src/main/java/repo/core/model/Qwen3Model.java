@@ -65,8 +65,9 @@ public final class Qwen3Model implements AutoCloseable {
     }
 
     /**
-     * A bias-free projection y = x·Wᵀ with W (out, in) as stored by Hugging Face, plus the active LoRA adapter's
-     * update scaling·B(A(dropout(x))) when this module is one of its targets (see {@link LoraAdapter}).
+     * A bias-free projection y = x·Wᵀ with W (out, in) as stored by Hugging Face, plus the update
+     * scaling·B(A(dropout(x))) of the adapter the {@link Forward} names, when this module is one of its targets
+     * (see {@link LoraAdapter}).
      */
     public static final class Linear {
         private final String name;
@@ -79,11 +80,11 @@ public final class Qwen3Model implements AutoCloseable {
             this.weight = weight;
         }
 
-        /** (..., in) -> (..., out) */
-        public NDArray forward(NDArray x) {
+        /** (..., in) -> (..., out) with the adapter (or the base) {@code pass} names. */
+        public NDArray forward(NDArray x, Forward pass) {
             NDArray y = JniUtils.linear((PtNDArray) x, (PtNDArray) computeWeight(weight), null);
-            LoraAdapter a = adapters == null ? null : adapters.applied(this);
-            return a == null ? y : y.add(a.update(x, adapters.training()));
+            LoraAdapter a = adapters.applied(this, pass.adapter());
+            return a == null ? y : y.add(a.update(x, pass.dropout()));
         }
 
         Map<String, LoraAdapter> lora() {
@@ -130,12 +131,12 @@ public final class Qwen3Model implements AutoCloseable {
         }
 
         /** x (B, T, h), cos/sin (B, 1, T, D), mask (B, 1, 1, T, S) -> (B, T, h) */
-        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer) {
+        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer, Forward pass) {
             long b = x.getShape().get(0), t = x.getShape().get(1);
             int g = nHeads / nKv;
-            NDArray qh = heads(q.forward(x), nHeads, b, t, qNorm);           // (B, H, T, D)
-            NDArray kh = heads(k.forward(x), nKv, b, t, kNorm);              // (B, K, T, D)
-            NDArray vh = v.forward(x).reshape(b, t, nKv, headDim).transpose(0, 2, 1, 3); // (B, K, T, D)
+            NDArray qh = heads(q.forward(x, pass), nHeads, b, t, qNorm);           // (B, H, T, D)
+            NDArray kh = heads(k.forward(x, pass), nKv, b, t, kNorm);              // (B, K, T, D)
+            NDArray vh = v.forward(x, pass).reshape(b, t, nKv, headDim).transpose(0, 2, 1, 3); // (B, K, T, D)
             qh = applyRope(qh, cos, sin);
             kh = applyRope(kh, cos, sin);
             if (cache != null) {
@@ -152,7 +153,7 @@ public final class Qwen3Model implements AutoCloseable {
             NDArray out = probs.matMul(vh)                                   // (B, K, g*T, D)
                     .reshape(b, nHeads, t, headDim).transpose(0, 2, 1, 3)    // (B, T, H, D)
                     .reshape(b, t, (long) nHeads * headDim);                 // (B, T, H*D)
-            return o.forward(out);                                           // (B, T, h)
+            return o.forward(out, pass);                                           // (B, T, h)
         }
 
         /** (B, T, n*D) -> per-head RMSNorm -> (B, n, T, D) */
@@ -172,9 +173,9 @@ public final class Qwen3Model implements AutoCloseable {
         }
 
         /** (B, T, h) -> (B, T, h) */
-        NDArray forward(NDArray x) {
-            NDArray gx = gate.forward(x);                                     // (B, T, I)
-            return down.forward(gx.mul(Activation.sigmoid(gx)).mul(up.forward(x)));
+        NDArray forward(NDArray x, Forward pass) {
+            NDArray gx = gate.forward(x, pass);                                     // (B, T, I)
+            return down.forward(gx.mul(Activation.sigmoid(gx)).mul(up.forward(x, pass)), pass);
         }
     }
 
@@ -194,9 +195,9 @@ public final class Qwen3Model implements AutoCloseable {
         }
 
         /** (B, T, h) -> (B, T, h) */
-        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer) {
-            x = x.add(attn.forward(rmsNorm(x, computeWeight(inputNorm), eps), cos, sin, mask, cache, layer));
-            return x.add(mlp.forward(rmsNorm(x, computeWeight(postNorm), eps)));
+        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int layer, Forward pass) {
+            x = x.add(attn.forward(rmsNorm(x, computeWeight(inputNorm), eps), cos, sin, mask, cache, layer, pass));
+            return x.add(mlp.forward(rmsNorm(x, computeWeight(postNorm), eps), pass));
         }
     }
 
@@ -212,7 +213,7 @@ public final class Qwen3Model implements AutoCloseable {
     private final NDArray lmHead;          // (V, h); the embedding itself when tied
     private final NDArray invFreq;         // (D/2) in the compute dtype
     private final DataType ctype;          // compute dtype: fp32, or fp64 for gradient checks
-    private final AdapterSet adapters;     // LoRA adapters, the active one, the merged one, training flag
+    private final AdapterSet adapters;     // LoRA adapters and the merged one
 
     private Qwen3Model(Qwen3Config config, ModelOptions options, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
@@ -331,21 +332,25 @@ public final class Qwen3Model implements AutoCloseable {
 
     /**
      * Adds LoRA adapter {@code name} to every projection {@code cfg} targets: A (r, in) ~ U(±1/√in) drawn from
-     * {@code seed}, B (out, r) = 0, both trainable leaves on the model's device in the compute dtype. The new adapter
-     * is not activated.
+     * {@code seed}, B (out, r) = 0, both trainable leaves on the model's device in the compute dtype. Forwards use it
+     * only when they name it ({@link #with}).
      */
     public void addAdapter(String name, LoraConfig cfg, long seed) {
         adapters.add(name, cfg, seed);
     }
 
-    /** Selects the adapter every forward applies; null runs the base model (e.g. as the DPO/KL reference). */
-    public void setActiveAdapter(String nameOrNull) {
-        adapters.setActive(nameOrNull);
+    /**
+     * Forwards with adapter {@code name}, without dropout ({@link Forward#dropout(boolean)} turns it on). Every
+     * forward names its adapter: the model holds no "active adapter" that could silently decide which weights run.
+     */
+    public Forward with(String name) {
+        adapters.config(name);
+        return new Forward(this, name, false);
     }
 
-    /** The active adapter, or null for the base model. */
-    public String activeAdapter() {
-        return adapters.active();
+    /** Forwards with the base weights alone (no adapter), e.g. as the DPO/KL reference or for full-parameter training. */
+    public Forward base() {
+        return new Forward(this, null, false);
     }
 
     /** The merged adapter, or null. */
@@ -377,26 +382,18 @@ public final class Qwen3Model implements AutoCloseable {
     }
 
     /**
-     * W += scaling·B·A in place (no grad) for every module of {@code name}, which becomes the active adapter. While
-     * merged its branch is skipped (the delta is applied once), and activating another adapter is refused. With
-     * {@link ModelOptions.Precision#FP16_WEIGHTS} the merged weights are rounded to fp16.
+     * W += scaling·B·A in place (no grad) for every module of {@code name}. While merged, forwards with
+     * {@code name} skip its branch (the delta is applied once), and forwards with the base or another adapter are
+     * refused (they would see the delta). With {@link ModelOptions.Precision#FP16_WEIGHTS} the merged weights are
+     * rounded to fp16.
      */
     public void mergeAdapter(String name) {
         adapters.merge(name);
     }
 
-    /** W -= scaling·B·A: restores the base weights up to rounding; the adapter stays active and unmerged. */
+    /** W -= scaling·B·A: restores the base weights up to rounding. */
     public void unmergeAdapter(String name) {
         adapters.unmerge(name);
-    }
-
-    /** Training mode turns LoRA dropout on; evaluation mode (the default) is deterministic. */
-    public void setTraining(boolean training) {
-        adapters.setTraining(training);
-    }
-
-    public boolean isTraining() {
-        return adapters.training();
     }
 
     /**
@@ -425,14 +422,15 @@ public final class Qwen3Model implements AutoCloseable {
     }
 
     /**
-     * Writes a Hugging Face checkpoint folder holding the weights as this model computes them now: with the active
-     * adapter's delta added (out of place, so this model is not changed; an already merged adapter is in the
-     * weights), loadable like any other checkpoint. Folder rules as {@link HfCheckpoint#write}.
+     * Writes a Hugging Face checkpoint folder holding the weights as forwards with {@code adapter} (null: the base)
+     * compute them: with that adapter's delta added (out of place, so this model is not changed; an already merged
+     * adapter is in the weights), loadable like any other checkpoint. Folder rules as {@link HfCheckpoint#write}.
      *
      * @param extraFiles file name in the folder -> source file, e.g. the tokenizer files of the base model
      */
-    public void saveMerged(Path dir, SafetensorsWriter.Storage storage, Map<String, Path> extraFiles) throws IOException {
-        String name = adapters.active() != null && !adapters.active().equals(adapters.merged()) ? adapters.active() : null;
+    public void saveMerged(String adapter, Path dir, SafetensorsWriter.Storage storage, Map<String, Path> extraFiles) throws IOException {
+        adapters.check(adapter);
+        String name = adapter != null && !adapter.equals(adapters.merged()) ? adapter : null;
         Map<String, LoraAdapter> deltas = name == null ? Map.of() : adapters.modules(name);
         try (NDScope scope = new NDScope()) {           // frees the merged copies
             Map<String, NDArray> out = NoGrad.get(() -> {
@@ -450,15 +448,9 @@ public final class Qwen3Model implements AutoCloseable {
 
     // ---- forward -----------------------------------------------------------------------------
 
-    /**
-     * Final hidden states (post final norm).
-     *
-     * @param ids (B, T) int64 token ids
-     * @param attentionMask (B, P+T) 1 = real token, 0 = padding; null means all ones
-     * @param cache KV cache holding P tokens (appended to), or null for a full forward (training)
-     * @return (B, T, h)
-     */
-    public NDArray hidden(NDArray ids, NDArray attentionMask, KvCache cache) {
+    /** Final hidden states (post final norm) with the adapter {@code pass} names: see {@link Forward#hidden}. */
+    NDArray hidden(NDArray ids, NDArray attentionMask, KvCache cache, Forward pass) {
+        adapters.check(pass.adapter());
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
         int past = cache == null ? 0 : cache.length();
         NDArray x = computeWeight(embed.get(new NDIndex("{}", ids.flatten()))).reshape(b, t, config.hiddenSize()); // (B, T, h)
@@ -468,7 +460,7 @@ public final class Qwen3Model implements AutoCloseable {
         NDArray cos = emb.cos(), sin = emb.sin();
         NDArray mask = additiveMask(ids, attentionMask, past);             // (B, 1, 1, T, S)
         for (int i = 0; i < layers.length; i++) {
-            x = layers[i].forward(x, cos, sin, mask, cache, i);
+            x = layers[i].forward(x, cos, sin, mask, cache, i, pass);
         }
         if (cache != null) {
             cache.advance((int) t);
@@ -476,14 +468,9 @@ public final class Qwen3Model implements AutoCloseable {
         return rmsNorm(x, computeWeight(finalNorm), (float) config.rmsNormEps());
     }
 
-    /** (B, T, h) -> (B, T, V) */
+    /** (B, T, h) -> (B, T, V): the LM head (no adapter touches it). */
     public NDArray logits(NDArray hidden) {
         return JniUtils.linear((PtNDArray) hidden, (PtNDArray) computeWeight(lmHead), null);
-    }
-
-    /** Logits for every position: (B, T) ids -> (B, T, V). See {@link #hidden}. */
-    public NDArray forward(NDArray ids, NDArray attentionMask, KvCache cache) {
-        return logits(hidden(ids, attentionMask, cache));
     }
 
     /**

@@ -30,7 +30,7 @@ class GeneratorTest {
     static void load() throws Exception {
         model = Qwen3Model.load(TinyModels.tiny(), ModelOptions.cpu());
         tokenizer = QwenTokenizer.fromDirectory(TinyModels.tiny());
-        generator = new Generator(model, tokenizer);
+        generator = new Generator(model.base(), tokenizer);
     }
 
     @AfterAll
@@ -58,7 +58,7 @@ class GeneratorTest {
             for (int i = 0; i < 64; i++) {
                 try (NDScope scope = new NDScope()) {
                     long[] ids = seq.stream().mapToLong(Long::longValue).toArray();
-                    NDArray logits = model.forward(m.create(ids, new Shape(1, ids.length)), null, null); // (1, T, V)
+                    NDArray logits = model.base().forward(m.create(ids, new Shape(1, ids.length)), null, null); // (1, T, V)
                     recomputed[i] = logits.get(new NDIndex("0, -1, :")).argMax().getLong();
                     seq.add(recomputed[i]);
                 }
@@ -86,11 +86,11 @@ class GeneratorTest {
                 System.arraycopy(p, 0, ids, r * width + width - p.length, p.length);
                 Arrays.fill(mask, r * width + width - p.length, (r + 1) * width, 1L);
             }
-            NDArray batch = model.forward(m.create(ids, new Shape(prompts.size(), width)),
+            NDArray batch = model.base().forward(m.create(ids, new Shape(prompts.size(), width)),
                     m.create(mask, new Shape(prompts.size(), width)), null);                          // (4, W, V)
             for (int r = 0; r < prompts.size(); r++) {
                 long[] p = prompts.get(r);
-                NDArray alone = model.forward(m.create(p, new Shape(1, p.length)), null, null).squeeze(0); // (T, V)
+                NDArray alone = model.base().forward(m.create(p, new Shape(1, p.length)), null, null).squeeze(0); // (T, V)
                 NDArray rows = batch.get(new NDIndex("{}, {}:", r, width - p.length));               // (T, V)
                 assertThat(rows.sub(alone).abs().max().getFloat()).as("prompt %d", r).isLessThanOrEqualTo(1e-4f);
             }
@@ -169,7 +169,7 @@ class GeneratorTest {
             int afterFirst = -1;
             for (int step = 0; step < 100; step++) {
                 try (NDScope scope = new NDScope()) {
-                    NDArray logits = model.forward(next, null, cache);
+                    NDArray logits = model.base().forward(next, null, cache);
                     long tok = logits.get(new NDIndex("0, -1, :")).argMax().getLong();
                     NDArray fed = m.create(new long[] {tok}, new Shape(1, 1));
                     NDScope.unregister(fed);

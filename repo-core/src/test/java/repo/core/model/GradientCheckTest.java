@@ -33,7 +33,6 @@ class GradientCheckTest {
              NDManager m = model.manager().newSubManager()) {
             model.addAdapter("a", LoraConfig.of(4, 16).withTargets(List.of("q_proj", "v_proj", "down_proj", "gate_proj")), 5);
             LoraTestModels.randomizeB(model, "a", 0.1, 6); // A's gradient is B-weighted: non-zero only when B != 0
-            model.setActiveAdapter("a");
             int h = model.config().hiddenSize();
             ValueHead value = ValueHead.create(m, h, DataType.FLOAT64, 7);
             ScoreHead score = ScoreHead.create(m, h, DataType.FLOAT64, 8);
@@ -103,7 +102,7 @@ class GradientCheckTest {
         // padded positions are left out, as a trainer leaves them out: a left-padded first query sees only blocked
         // keys, so its scores sit at -1e9 + s, where even fp64 keeps s only to ~1e-7 (FD noise, not a gradient)
         NDArray real = mask.toType(DataType.FLOAT64, false);                                    // (B, T)
-        NDArray hidden = model.hidden(ids, mask, null);                                          // (B, T, h)
+        NDArray hidden = model.with("a").hidden(ids, mask, null);                                        // (B, T, h)
         NDArray lm = model.logits(hidden).logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).mul(real).sum();
         NDArray v = value.values(hidden).mul(cv).mul(real).sum();                               // (B, T) -> ()
         NDArray r = score.scores(hidden, mask).mul(cs).sum();                                   // (B) -> ()

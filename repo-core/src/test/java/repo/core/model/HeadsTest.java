@@ -32,7 +32,7 @@ class HeadsTest {
     void setUp() {
         model = LoraTestModels.model(Precision.FP32, 13);
         m = model.manager().newSubManager();
-        hidden = model.hidden(LoraTestModels.ids(m, 3, 6, 4), null, null); // (3, 6, 32)
+        hidden = model.base().hidden(LoraTestModels.ids(m, 3, 6, 4), null, null); // (3, 6, 32)
     }
 
     @AfterEach

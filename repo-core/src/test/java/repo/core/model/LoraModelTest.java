@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,10 @@ class LoraModelTest {
 
     @Test
     void newAdapterIsANoOpBitForBit() {
-        double[] base = logits(model, ids, mask);
+        double[] base = logits(model.base(), ids, mask);
         model.addAdapter("a", LoraConfig.of(4, 8), 1);
-        model.setActiveAdapter("a");
-        assertThat(model.activeAdapter()).isEqualTo("a");
-        assertThat(maxAbsDiff(logits(model, ids, mask), base)).isEqualTo(0.0);
+        assertThat(model.with("a").adapter()).isEqualTo("a");
+        assertThat(maxAbsDiff(logits(model.with("a"), ids, mask), base)).isEqualTo(0.0);
         assertThat(maxAbsDiff(base, new double[base.length])).as("logits are non-trivial").isGreaterThan(0.1);
     }
 
@@ -86,21 +86,23 @@ class LoraModelTest {
 
     @Test
     void mergeEqualsUnmergedAndUnmergeRestoresTheBase() {
-        double[] base = logits(model, ids, mask);
+        double[] base = logits(model.base(), ids, mask);
         Map<String, float[]> before = new LinkedHashMap<>();
         model.weights().forEach((k, v) -> before.put(k, v.toFloatArray()));
         model.addAdapter("a", LoraConfig.of(8, 16), 3);
+        model.addAdapter("b", LoraConfig.of(4, 8), 5);
         randomizeB(model, "a", 0.2, 4);
-        model.setActiveAdapter("a");
-        double[] adapted = logits(model, ids, mask);
+        double[] adapted = logits(model.with("a"), ids, mask);
         assertThat(maxAbsDiff(adapted, base)).as("the trained adapter changes the output").isGreaterThan(1e-2);
 
         model.mergeAdapter("a");
         assertThat(model.mergedAdapter()).isEqualTo("a");
-        double[] merged = logits(model, ids, mask);
+        double[] merged = logits(model.with("a"), ids, mask);
         assertThat(maxAbsDiff(merged, adapted)).as("merged vs unmerged (delta not applied twice)").isLessThanOrEqualTo(1e-5);
-        assertThatThrownBy(() -> model.setActiveAdapter(null)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("'a' is merged");
+        assertThatThrownBy(() -> logits(model.base(), ids, mask)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'a' is merged").hasMessageContaining("the base model");
+        assertThatThrownBy(() -> logits(model.with("b"), ids, mask)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'a' is merged").hasMessageContaining("adapter 'b'");
         assertThatThrownBy(() -> model.removeAdapter("a")).hasMessageContaining("unmerge it first");
         assertThatThrownBy(() -> model.mergeAdapter("a")).hasMessageContaining("already merged");
 
@@ -114,68 +116,98 @@ class LoraModelTest {
             }
         }
         assertThat(worst).as("max |ΔW| after unmerge").isLessThanOrEqualTo(1e-6);
-        assertThat(maxAbsDiff(logits(model, ids, mask), adapted)).isLessThanOrEqualTo(1e-5);
-        model.setActiveAdapter(null);
-        assertThat(maxAbsDiff(logits(model, ids, mask), base)).isLessThanOrEqualTo(1e-5);
+        assertThat(maxAbsDiff(logits(model.with("a"), ids, mask), adapted)).isLessThanOrEqualTo(1e-5);
+        assertThat(maxAbsDiff(logits(model.base(), ids, mask), base)).isLessThanOrEqualTo(1e-5);
     }
 
     @Test
-    void theBaseModelIsAvailableWhileAdaptersExistAndSwitchingIsExact() {
-        double[] base = logits(model, ids, mask);
+    void theBaseModelIsAvailableWhileAdaptersExistAndEachForwardNamesItsAdapter() {
+        double[] base = logits(model.base(), ids, mask);
         model.addAdapter("a", LoraConfig.of(4, 8), 1);
         model.addAdapter("b", LoraConfig.of(8, 8).withTargets(List.of("q_proj", "v_proj")), 2);
         randomizeB(model, "a", 0.2, 3);
         randomizeB(model, "b", 0.2, 4);
-        assertThat(model.activeAdapter()).isNull();
-        assertThat(maxAbsDiff(logits(model, ids, mask), base)).as("no adapter active = base").isEqualTo(0.0);
-        model.setActiveAdapter("a");
-        double[] a = logits(model, ids, mask);
-        model.setActiveAdapter("b");
-        double[] b = logits(model, ids, mask);
+        assertThat(maxAbsDiff(logits(model.base(), ids, mask), base)).as("the base ignores the adapters").isEqualTo(0.0);
+        double[] a = logits(model.with("a"), ids, mask);
+        double[] b = logits(model.with("b"), ids, mask);
         assertThat(maxAbsDiff(a, b)).isGreaterThan(1e-2);
         assertThat(maxAbsDiff(a, base)).isGreaterThan(1e-2);
-        model.setActiveAdapter(null);
-        assertThat(maxAbsDiff(logits(model, ids, mask), base)).isEqualTo(0.0);
-        model.setActiveAdapter("a");
-        assertThat(maxAbsDiff(logits(model, ids, mask), a)).isEqualTo(0.0);
-        model.setActiveAdapter("b");
-        assertThat(maxAbsDiff(logits(model, ids, mask), b)).isEqualTo(0.0);
 
         model.removeAdapter("b");
-        assertThat(model.activeAdapter()).isNull();
         assertThat(model.adapterNames()).containsExactly("a");
-        assertThatThrownBy(() -> model.setActiveAdapter("b")).hasMessageContaining("no adapter named 'b'; adapters: [a]");
+        assertThatThrownBy(() -> model.with("b")).hasMessageContaining("no adapter named 'b'; adapters: [a]");
         assertThatThrownBy(() -> model.addAdapter("a", LoraConfig.of(4, 8), 1)).hasMessageContaining("already exists");
         assertThatThrownBy(() -> model.addAdapter("c", LoraConfig.of(4, 8).withTargets(List.of("layers.7.mlp.up_proj")), 1))
                 .hasMessageContaining("[layers.7.mlp.up_proj] match no projection");
     }
 
+    /**
+     * Policy, critic and reward-model adapters and the base on one model, as RL holds them: every forward, in any
+     * order and with any other forward (or a backward) between, gives bit for bit what it gives alone.
+     */
     @Test
-    void dropoutActsOnlyInTrainingMode() {
+    void interleavedForwardsEqualEachAlone() {
+        String[] names = {"policy", "critic", "rm"};
+        for (int i = 0; i < names.length; i++) {
+            model.addAdapter(names[i], LoraConfig.of(4, 8), 10 + i);
+            randomizeB(model, names[i], 0.2, 20 + i);
+        }
+        List<Forward> passes = List.of(model.with("policy"), model.with("critic"), model.with("rm"), model.base());
+        List<double[]> alone = new ArrayList<>();
+        for (Forward f : passes) {
+            try (Qwen3Model fresh = model(Precision.FP32, 11)) { // each alone: a model that holds only this adapter
+                Forward own = f.adapter() == null ? fresh.base() : copyAdapter(f.adapter(), fresh);
+                alone.add(logits(own, ids, mask));
+            }
+        }
+        assertThat(maxAbsDiff(alone.get(0), alone.get(3))).isGreaterThan(1e-2);
+        int[][] orders = {{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2, 0, 3, 1, 2}, {2, 0, 2, 3, 3, 1}};
+        for (int[] order : orders) {
+            for (int k : order) {
+                assertThat(logits(passes.get(k), ids, mask)).as("%s in order %s", passes.get(k), java.util.Arrays.toString(order))
+                        .containsExactly(alone.get(k));
+            }
+        }
+        // a training forward and backward of the policy in between changes nothing the others compute
+        try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(model.with("policy").dropout(true).forward(ids, mask, null).sum());
+        }
+        for (int k = 3; k >= 0; k--) {
+            assertThat(logits(passes.get(k), ids, mask)).containsExactly(alone.get(k));
+        }
+    }
+
+    private Forward copyAdapter(String name, Qwen3Model into) {
+        into.addAdapter(name, model.adapterConfig(name), 0);
+        List<NDArray> from = model.adapterParameters(name), to = into.adapterParameters(name);
+        for (int i = 0; i < from.size(); i++) {
+            NoGrad.copy(to.get(i), from.get(i));
+        }
+        return into.with(name);
+    }
+
+    @Test
+    void dropoutActsOnlyWhenTheForwardAsksForIt() {
         model.addAdapter("a", LoraConfig.of(8, 16).withDropout(0.5), 1);
         randomizeB(model, "a", 0.2, 2);
-        model.setActiveAdapter("a");
-        assertThat(model.isTraining()).isFalse();
-        double[] eval1 = logits(model, ids, mask), eval2 = logits(model, ids, mask);
-        assertThat(maxAbsDiff(eval1, eval2)).as("eval mode is deterministic").isEqualTo(0.0);
+        assertThat(model.with("a").dropout()).isFalse();
+        double[] eval1 = logits(model.with("a"), ids, mask), eval2 = logits(model.with("a"), ids, mask);
+        assertThat(maxAbsDiff(eval1, eval2)).as("without dropout forwards are deterministic").isEqualTo(0.0);
         // without dropout the same adapter gives the eval output
         model.addAdapter("nodrop", LoraConfig.of(8, 16), 1);
         model.adapterModules("a").forEach((mod, ad) -> NoGrad.copy(model.adapterModules("nodrop").get(mod).b(), ad.b()));
-        model.setActiveAdapter("nodrop");
-        assertThat(maxAbsDiff(logits(model, ids, mask), eval1)).isEqualTo(0.0);
+        assertThat(maxAbsDiff(logits(model.with("nodrop"), ids, mask), eval1)).isEqualTo(0.0);
 
-        model.setActiveAdapter("a");
-        model.setTraining(true);
+        Forward training = model.with("a").dropout(true);
         Engine.getInstance().setRandomSeed(42);
-        double[] t1 = logits(model, ids, mask);
-        double[] t2 = logits(model, ids, mask);
+        double[] t1 = logits(training, ids, mask);
+        double[] t2 = logits(training, ids, mask);
         Engine.getInstance().setRandomSeed(42);
-        double[] t1again = logits(model, ids, mask);
-        assertThat(maxAbsDiff(t1, eval1)).as("training mode drops").isGreaterThan(1e-3);
+        double[] t1again = logits(training, ids, mask);
+        assertThat(maxAbsDiff(t1, eval1)).as("dropout drops").isGreaterThan(1e-3);
         assertThat(maxAbsDiff(t1, t2)).as("fresh masks per forward").isGreaterThan(1e-3);
         assertThat(maxAbsDiff(t1, t1again)).as("torch's seed makes the masks reproducible").isEqualTo(0.0);
-        model.setTraining(false);
-        assertThat(maxAbsDiff(logits(model, ids, mask), eval1)).isEqualTo(0.0);
+        assertThat(maxAbsDiff(logits(model.with("a"), ids, mask), eval1)).isEqualTo(0.0);
     }
 
     @Test
@@ -186,7 +218,7 @@ class LoraModelTest {
             List<NDArray> params = untied.trainableBaseParameters();
             assertThat(params).hasSize(untied.weights().size()).hasSize(2 + 2 * 11 + 1);
             try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray lp = untied.forward(ids, mask, null).logSoftmax(-1);
+                NDArray lp = untied.base().forward(ids, mask, null).logSoftmax(-1);
                 NDArray loss = lp.gather(LoraTestModels.ids(m, 2, 6, 9).expandDims(-1), -1).sum().neg();
                 gc.backward(loss);
                 for (String name : List.of("model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
@@ -211,11 +243,10 @@ class LoraModelTest {
         try (Qwen3Model fp16 = model(Precision.FP16_WEIGHTS, 3)) {
             fp16.addAdapter("a", LoraConfig.of(4, 8), 1);
             randomizeB(fp16, "a", 0.2, 2);
-            fp16.setActiveAdapter("a");
-            double[] adapted = logits(fp16, ids, mask);
+            double[] adapted = logits(fp16.with("a"), ids, mask);
             assertThat(fp16.adapterParameters("a").get(0).getDataType()).isEqualTo(DataType.FLOAT32);
             try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(fp16.forward(ids, mask, null).sum());
+                gc.backward(fp16.with("a").forward(ids, mask, null).sum());
                 for (NDArray p : fp16.adapterParameters("a")) {
                     try (NDArray g = p.getGradient()) {
                         assertThat(g.abs().sum().getFloat()).isGreaterThan(0f);
@@ -223,7 +254,7 @@ class LoraModelTest {
                 }
             }
             fp16.mergeAdapter("a");
-            assertThat(maxAbsDiff(logits(fp16, ids, mask), adapted)).isLessThanOrEqualTo(5e-3);
+            assertThat(maxAbsDiff(logits(fp16.with("a"), ids, mask), adapted)).isLessThanOrEqualTo(5e-3);
         }
     }
 }

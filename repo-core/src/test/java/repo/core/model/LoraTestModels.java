@@ -62,10 +62,10 @@ public final class LoraTestModels {
         return m.create(v, new Shape(b, t));
     }
 
-    /** Logits as doubles (for FP32 and FP64 models), computed inside a scope. */
-    public static double[] logits(Qwen3Model model, NDArray ids, NDArray mask) {
+    /** Logits as doubles (for FP32 and FP64 models) of a forward with the adapter (or base) {@code pass} names. */
+    public static double[] logits(Forward pass, NDArray ids, NDArray mask) {
         try (NDScope s = new NDScope()) {
-            return model.forward(ids, mask, null).toType(DataType.FLOAT64, false).toDoubleArray();
+            return pass.forward(ids, mask, null).toType(DataType.FLOAT64, false).toDoubleArray();
         }
     }
 

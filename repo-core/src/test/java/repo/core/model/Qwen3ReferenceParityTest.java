@@ -39,7 +39,7 @@ class Qwen3ReferenceParityTest {
                 long[][] mask = batch.has("attention_mask") ? longs(batch.get("attention_mask")) : ones(ids);
                 try (NDScope scope = new NDScope()) {
                     NDArray want = expected.load(batchName + ".logits", m, DataType.FLOAT32);      // (B, T, V)
-                    NDArray got = model.forward(create(m, ids), create(m, mask), null);             // (B, T, V)
+                    NDArray got = model.base().forward(create(m, ids), create(m, mask), null);             // (B, T, V)
                     assertThat(got.getShape()).isEqualTo(want.getShape());
                     NDArray keep = create(m, mask).toType(DataType.FLOAT32, false).expandDims(-1);  // (B, T, 1)
                     float maxDiff = got.sub(want).abs().mul(keep).max().getFloat();
@@ -69,13 +69,12 @@ class Qwen3ReferenceParityTest {
             assertThat(cfg.r()).isEqualTo(4);
             NDArray want = expected.load("padded.logits", m, DataType.FLOAT32);                    // (B, T, V)
             NDArray keep = create(m, mask).toType(DataType.FLOAT32, false).expandDims(-1);
-            NDArray base = model.forward(create(m, ids), create(m, mask), null);
-            model.setActiveAdapter("reference");
-            NDArray adapted = model.forward(create(m, ids), create(m, mask), null);
+            NDArray base = model.base().forward(create(m, ids), create(m, mask), null);
+            NDArray adapted = model.with("reference").forward(create(m, ids), create(m, mask), null);
             assertThat(adapted.sub(want).abs().mul(keep).max().getFloat()).isLessThanOrEqualTo(1e-4f);
             assertThat(base.sub(want).abs().mul(keep).max().getFloat()).as("the adapter must matter").isGreaterThan(1e-2f);
             model.mergeAdapter("reference");
-            NDArray merged = model.forward(create(m, ids), create(m, mask), null);
+            NDArray merged = model.with("reference").forward(create(m, ids), create(m, mask), null);
             assertThat(merged.sub(want).abs().mul(keep).max().getFloat()).isLessThanOrEqualTo(1e-4f);
         }
     }

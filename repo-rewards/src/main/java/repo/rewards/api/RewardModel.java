@@ -2,9 +2,9 @@ package repo.rewards.api;
 
 import java.util.List;
 
-/** The preference-trained reward model (RM): one unbounded scalar per item, scored in batches. */
+/** A preference-trained reward model (RM): one unbounded scalar per sample, scored in batches. */
 @FunctionalInterface
 public interface RewardModel {
-    /** One result per item, in order; source "rm". */
-    List<SourceResult> score(List<ScoredItem> items);
+    /** One result per sample, in order. */
+    List<SourceResult> score(List<Sample> samples);
 }

@@ -1,5 +1,6 @@
 package repo.rewards.combine;
 
+import java.util.List;
 import java.util.Map;
 
 /** The combiners a pipeline config can name ({@code combiner.kind}: enhancement, weighted_sum, normalize_then_sum). */
@@ -11,12 +12,16 @@ public enum CombinerKind {
     /** {@link NormalizeThenSum} in batch mode: GDPO-style per-source normalisation. */
     NORMALIZE_THEN_SUM;
 
-    /** Builds the combiner; {@code n} is used by ENHANCEMENT, {@code weights} by the other two. */
-    public RewardCombiner create(double n, Map<String, Double> weights, OnSourceFailure policy, boolean whitenRm) {
+    /**
+     * Builds the combiner over sources {@code names} with {@code roles}; {@code n} and {@code whitenRm} are used by
+     * ENHANCEMENT, {@code weights} by the other two.
+     */
+    public RewardCombiner create(double n, Map<String, Double> weights, OnSourceFailure policy, boolean whitenRm, Roles roles,
+                                 List<String> names) {
         return switch (this) {
-            case ENHANCEMENT -> new EnhancementCombiner(n, policy, whitenRm ? new RunningWhitening() : null);
-            case WEIGHTED_SUM -> new WeightedSum(weights, policy);
-            case NORMALIZE_THEN_SUM -> new NormalizeThenSum(weights, policy, NormalizeThenSum.Mode.BATCH);
+            case ENHANCEMENT -> new EnhancementCombiner(n, roles, policy, whitenRm ? new RunningWhitening() : null);
+            case WEIGHTED_SUM -> new WeightedSum(weights, roles, names, policy);
+            case NORMALIZE_THEN_SUM -> new NormalizeThenSum(weights, roles, names, policy, NormalizeThenSum.Mode.BATCH);
         };
     }
 }

@@ -1,24 +1,28 @@
 package repo.rewards.combine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import repo.rewards.api.SourceResult;
 
 /**
- * Turns the three sources' results for one item into one reward. Any argument may be null when that
- * source is off. Batch-aware combiners (normalise-then-sum) override {@link #combineBatch}; the pipeline
- * always calls that.
+ * Turns what the named sources said about one sample into one reward; which source plays which part is fixed
+ * at construction ({@link Roles}). Batch-aware combiners (normalise-then-sum) override {@link #combineBatch}; the
+ * pipeline always calls that. Combiners with running statistics expose them for checkpoints.
  */
 @FunctionalInterface
 public interface RewardCombiner {
-    Combined combine(SourceResult rm, SourceResult judge, SourceResult rules);
+    Combined combine(Sources sources);
 
-    /** Combines a batch in order; the default combines each item on its own. */
+    /** Combines a batch in order; the default combines each sample on its own. */
     default List<Combined> combineBatch(List<Sources> batch) {
-        return batch.stream().map(s -> combine(s.rm(), s.judge(), s.rules())).toList();
+        return batch.stream().map(this::combine).toList();
     }
 
-    /** Names of the non-null sources that failed. */
-    static List<String> failed(SourceResult... sources) {
-        return java.util.Arrays.stream(sources).filter(s -> s != null && s.failed()).map(SourceResult::source).toList();
+    /** Running statistics a resumed run needs (e.g. the RM whitening), or null when there are none. */
+    default JsonNode state() {
+        return null;
+    }
+
+    /** Restores what {@link #state} returned. */
+    default void restore(JsonNode state) {
     }
 }

@@ -63,6 +63,25 @@ public final class RunningWhitening {
         return s < eps ? x - mean : (x - mean) / s;
     }
 
+    /** The statistics as JSON {@code {"count", "mean", "m2"}}, for checkpoints. */
+    public com.fasterxml.jackson.databind.node.ObjectNode state() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        o.put("count", count);
+        o.put("mean", mean);
+        o.put("m2", m2);
+        return o;
+    }
+
+    /** Restores what {@link #state} returned (doubles round-trip exactly through JSON). */
+    public void restore(com.fasterxml.jackson.databind.JsonNode state) {
+        if (state == null || !state.path("count").canConvertToLong() || !state.path("mean").isNumber() || !state.path("m2").isNumber()) {
+            throw new IllegalArgumentException("running whitening state: expected {\"count\", \"mean\", \"m2\"}, got " + state);
+        }
+        count = state.get("count").longValue();
+        mean = state.get("mean").doubleValue();
+        m2 = state.get("m2").doubleValue();
+    }
+
     /** Updates with x, then whitens it. */
     public double updateAndWhiten(double x) {
         update(x);

@@ -2,44 +2,48 @@ package repo.rewards.combine;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import repo.rewards.api.SourceResult;
 
 /**
- * {@code R = w_rm * R_model + w_judge * E_judge + w_rules * E_func} over the sources that are on (an
- * ablation baseline: the additive mixing the paper argues against). Missing weights are 1. A failed source
- * counts 0 under {@link OnSourceFailure#USE_REMAINING}. {@code e_enh} is not defined here (null).
+ * {@code R = Σ w_source · points_source} over the pipeline's named sources (an ablation baseline: the additive
+ * mixing the paper argues against). Missing weights are 1. A failed source counts 0 under
+ * {@link OnSourceFailure#USE_REMAINING}. {@code e_enh} is not defined here (null).
  */
 public final class WeightedSum implements RewardCombiner {
-    /** The weight keys. */
-    public static final Set<String> KEYS = Set.of("rm", "judge", "rules");
-    private final double wRm;
-    private final double wJudge;
-    private final double wRules;
+    private final Map<String, Double> weights;
+    private final Roles roles;
+    private final List<String> names;
     private final OnSourceFailure policy;
 
-    public WeightedSum(Map<String, Double> weights, OnSourceFailure policy) {
-        for (String k : weights.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("weights." + k + ": unknown source; expected rm, judge, rules");
-            }
-        }
-        this.wRm = weights.getOrDefault("rm", 1.0);
-        this.wJudge = weights.getOrDefault("judge", 1.0);
-        this.wRules = weights.getOrDefault("rules", 1.0);
+    /** @param names every source of the pipeline, in order; weight keys must be among them */
+    public WeightedSum(Map<String, Double> weights, Roles roles, List<String> names, OnSourceFailure policy) {
+        checkWeights(weights, names);
+        this.weights = Map.copyOf(weights);
+        this.roles = roles;
+        this.names = List.copyOf(names);
         this.policy = policy;
     }
 
+    /** Refuses a weight for a source the pipeline does not have. */
+    static void checkWeights(Map<String, Double> weights, List<String> names) {
+        for (String k : weights.keySet()) {
+            if (!names.contains(k)) {
+                throw new IllegalArgumentException("weights." + k + ": unknown source; the sources are " + String.join(", ", names));
+            }
+        }
+    }
+
     @Override
-    public Combined combine(SourceResult rm, SourceResult judge, SourceResult rules) {
-        List<String> failed = RewardCombiner.failed(rm, judge, rules);
+    public Combined combine(Sources s) {
+        List<String> failed = s.failed();
         if (!failed.isEmpty() && policy == OnSourceFailure.DROP_SAMPLE) {
             return Combined.dropped(failed, "source failed: " + String.join(", ", failed));
         }
-        Double r = EnhancementCombiner.points(rm);
-        Double j = EnhancementCombiner.points(judge);
-        Double f = EnhancementCombiner.points(rules);
-        double total = wRm * (r == null ? 0 : r) + wJudge * (j == null ? 0 : j) + wRules * (f == null ? 0 : f);
-        return new Combined(total, null, r, j, f, false, failed, null);
+        double total = 0;
+        for (String name : names) {
+            Double p = s.points(name);
+            total += weights.getOrDefault(name, 1.0) * (p == null ? 0 : p);
+        }
+        Double r = roles.model() == null ? null : s.points(roles.model());
+        return new Combined(total, null, r, s.points(roles.judges()), s.points(roles.functions()), false, failed, null);
     }
 }

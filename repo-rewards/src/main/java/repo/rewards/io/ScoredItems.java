@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import repo.rewards.api.ScoredItem;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 
 /**
  * Reads and writes scored items as JSON lines:
@@ -65,12 +65,7 @@ public final class ScoredItems {
     }
 
     private static List<ScoredItem> read(Path file, boolean prompts) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = Samples.lines(file);
         List<ScoredItem> items = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -119,6 +114,11 @@ public final class ScoredItems {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(at + "not a JSON object; " + ITEM_SHAPE);
         }
+        return parseNode((ObjectNode) node, at);
+    }
+
+    /** Parses an item from its JSON object; {@code at} (e.g. {@code "file:3: "}) starts every error message. */
+    public static ScoredItem parseNode(ObjectNode node, String at) {
         JsonNode reply = node.get("reply");
         if (reply == null || reply.isNull()) {
             throw new IllegalArgumentException(at + "missing \"reply\"; expected the candidate agent reply as a string");

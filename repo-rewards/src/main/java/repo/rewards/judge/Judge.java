@@ -3,16 +3,18 @@ package repo.rewards.judge;
 import repo.rewards.ota.RubricRulesJudge;
 import java.util.ArrayList;
 import java.util.List;
-import repo.rewards.api.RewardJudge;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
 
 /**
- * A {@link RewardJudge} backend as {@link JudgeFactory} builds it: batch scoring, counters, and a resource to
- * close. Every backend keeps the failure policy of {@link RewardJudge}: a failure is a
+ * A judge backend as {@link JudgeFactory} builds it, over the rubric's items: batch scoring, counters, and a
+ * resource to close; {@link repo.rewards.ota.OtaTask#judgeSource} makes it a reward source. A failure is a
  * {@link SourceResult#failure} with the reason, counted in {@link #stats()}, never an exception and never a score.
  */
-public interface Judge extends RewardJudge, AutoCloseable {
+public interface Judge extends AutoCloseable {
+
+    /** One item's verdict; a failure is returned as {@link SourceResult#failure}, never thrown. */
+    SourceResult judge(ScoredItem item);
 
     /** One result per item, in order. The default judges one by one; backends override it to run in parallel. */
     default List<SourceResult> judgeAll(List<ScoredItem> items) {

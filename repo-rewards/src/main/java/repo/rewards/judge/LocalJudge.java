@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import repo.rewards.api.Finding;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
 
 /**
@@ -60,7 +60,7 @@ public final class LocalJudge implements Judge {
             if (answers.size() != items.size()) {
                 throw new IllegalStateException("the judge model returned " + answers.size() + " answers for " + items.size() + " prompts");
             }
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) { // a prompt the model cannot take (too long): a failure of these items
             long ms = (System.nanoTime() - t0) / 1_000_000;
             List<SourceResult> failed = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {

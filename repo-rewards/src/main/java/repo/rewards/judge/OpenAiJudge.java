@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import repo.rewards.api.Finding;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
 
 /**
@@ -105,14 +105,9 @@ public final class OpenAiJudge implements Judge {
     public SourceResult judge(ScoredItem item) {
         long t0 = System.nanoTime();
         counters.calls.incrementAndGet();
-        try {
-            return judgeOnce(item, t0);
-        } catch (RuntimeException e) {
-            // a bug here must still not reach the trainer: report it as a failure
-            long ms = millisSince(t0);
-            counters.callFailed(FailureKind.INTERNAL, ms);
-            return SourceResult.failure(sourceName(), redact("[" + FailureKind.INTERNAL.label() + "] " + e), ms);
-        }
+        // what the endpoint can do wrong (HTTP errors, timeouts, unparsable answers) comes back as a failed result from
+        // judgeOnce; anything thrown here is a bug and stops the run instead of becoming data
+        return judgeOnce(item, t0);
     }
 
     private SourceResult judgeOnce(ScoredItem item, long t0) {
@@ -196,8 +191,15 @@ public final class OpenAiJudge implements Judge {
                     out.add(SourceResult.failure(sourceName(), "[" + FailureKind.INTERRUPTED.label() + "] batch interrupted", 0));
                 }
                 return out;
-            } catch (ExecutionException e) {
-                out.add(SourceResult.failure(sourceName(), redact("[" + FailureKind.INTERNAL.label() + "] " + e.getCause()), 0));
+            } catch (ExecutionException e) { // a bug in judging one item: rethrown, never a score or a silent failure
+                futures.forEach(x -> x.cancel(true));
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(redact(String.valueOf(e.getCause())), e.getCause());
             }
         }
         return out;

@@ -29,7 +29,7 @@ public final class QwenJudgeModel implements JudgeModel, AutoCloseable {
     public QwenJudgeModel(Qwen3Model model, QwenTokenizer tokenizer, int maxNewTokens, boolean owns) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, tokenizer);
+        this.generator = new Generator(model.base(), tokenizer);
         this.params = SamplingParams.greedy(maxNewTokens);
         this.owns = owns;
     }

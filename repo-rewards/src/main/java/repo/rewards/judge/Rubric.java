@@ -18,9 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 
 /**
  * The judge's editable deduction rubric (RJ): items with points, and the prompt that shows them to the judge.

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import repo.core.text.Message;
-import repo.rewards.api.ScoredItem;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 
 /**
  * Turns (task information, dialogue history) into the chat messages the BD agent policy sees: one system

@@ -10,10 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.judge.*;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 
 /**
  * A deterministic stand-in for the LLM judge, for runs without one (CI, laptops, smoke tests): keyword and regex
@@ -69,26 +69,20 @@ public final class RubricRulesJudge implements Judge {
         long t0 = System.nanoTime();
         counters.calls.incrementAndGet();
         counters.attempts.incrementAndGet();
-        try {
-            Context ctx = new Context(item);
-            List<Finding> findings = new ArrayList<>();
-            for (Map.Entry<String, Check> e : checks.entrySet()) {
-                Optional<Hit> hit = e.getValue().test(ctx);
-                if (hit.isPresent()) {
-                    RubricItem ri = rubric.item(e.getKey()).orElseThrow();
-                    Matcher m = hit.get().evidence();
-                    Finding.Evidence ev = m == null ? null : new Finding.Evidence(m.start(), m.end(), m.group());
-                    findings.add(new Finding(ri.id(), ri.severity(), ri.points(), LABEL + hit.get().reason(), ev));
-                }
+        Context ctx = new Context(item);
+        List<Finding> findings = new ArrayList<>();
+        for (Map.Entry<String, Check> e : checks.entrySet()) {
+            Optional<Hit> hit = e.getValue().test(ctx);
+            if (hit.isPresent()) {
+                RubricItem ri = rubric.item(e.getKey()).orElseThrow();
+                Matcher m = hit.get().evidence();
+                Finding.Evidence ev = m == null ? null : new Finding.Evidence(m.start(), m.end(), m.group());
+                findings.add(new Finding(ri.id(), ri.severity(), ri.points(), LABEL + hit.get().reason(), ev));
             }
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            counters.callSucceeded(ms);
-            return SourceResult.ok(sourceName(), JudgeResponseParser.points(findings), findings, ms);
-        } catch (RuntimeException e) {
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            counters.callFailed(FailureKind.INTERNAL, ms);
-            return SourceResult.failure(sourceName(), "[" + FailureKind.INTERNAL.label() + "] offline rules judge: " + e, ms);
         }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        counters.callSucceeded(ms);
+        return SourceResult.ok(sourceName(), JudgeResponseParser.points(findings), findings, ms);
     }
 
     @Override

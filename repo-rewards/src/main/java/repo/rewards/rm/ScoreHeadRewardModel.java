@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import repo.core.io.PeftAdapters;
+import repo.core.model.Forward;
 import repo.core.model.ModelOptions;
 import repo.core.model.NoGrad;
 import repo.core.model.Qwen3Model;
@@ -17,14 +18,13 @@ import repo.core.text.ChatFormat;
 import repo.core.text.ChatTokens;
 import repo.core.text.QwenTokenizer;
 import repo.rewards.api.RewardModel;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.Sample;
 import repo.rewards.api.SourceResult;
-import repo.rewards.ota.AgentPrompt;
 
 /**
  * The reward model (RM) as a reward source: a Qwen3 base, the RM trainer's LoRA adapter and its score head
- * ({@code score.weight}), scoring each (task, history, reply) at the reply's last token, in batches.
- * Items are rendered by {@link AgentPrompt} and tokenised as generation tokenises them ({@link ChatTokens}).
+ * ({@code score.weight}), scoring each sample (prompt messages, completion) at the completion's last token, in
+ * batches, tokenised as generation tokenises them ({@link ChatTokens}).
  */
 public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
     public static final String SOURCE = "rm";
@@ -39,8 +39,8 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
     private final ChatFormat chat = new ChatFormat();
 
     /**
-     * Scores with a model this object does not own (e.g. the policy's base during RL): the adapter named
-     * {@code adapter} is activated for each batch and the previously active one restored afterwards.
+     * Scores with a model this object does not own (e.g. the policy's base during RL): every forward names
+     * {@code adapter} (null: the bare base), so other adapters on the model are never involved.
      */
     public ScoreHeadRewardModel(Qwen3Model model, QwenTokenizer tokenizer, ScoreHead head, String adapter, int batchSize) {
         this(model, tokenizer, head, adapter, batchSize, false);
@@ -88,23 +88,38 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
         }
     }
 
+    /**
+     * Scores each sample's prompt and completion. A sample longer than {@code max_position_embeddings} fails on its
+     * own (the model never saw such positions); the others are scored in batches. Anything else that goes wrong
+     * (a missing adapter, out of memory) is thrown: it is a fault of the run, not of a sample.
+     */
     @Override
-    public List<SourceResult> score(List<ScoredItem> items) {
+    public List<SourceResult> score(List<Sample> samples) {
+        List<long[]> seqs = new ArrayList<>();
         List<SourceResult> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += batchSize) {
-            List<ScoredItem> batch = items.subList(i, Math.min(items.size(), i + batchSize));
+        List<Integer> scored = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            long[][] pr = ChatTokens.promptAndReply(s.prompt(), s.requireCompletion(), tokenizer, chat);
+            long[] seq = Arrays.copyOf(pr[0], pr[0].length + pr[1].length);
+            System.arraycopy(pr[1], 0, seq, pr[0].length, pr[1].length);
+            int max = model.config().maxPositionEmbeddings();
+            if (seq.length > max) {
+                out.add(SourceResult.failure(SOURCE, "reward model failed: " + (s.id() == null ? "a sample" : "sample " + s.id())
+                        + " has " + seq.length + " tokens (prompt + reply), more than max_position_embeddings " + max, 0));
+            } else {
+                out.add(null);
+                scored.add(i);
+                seqs.add(seq);
+            }
+        }
+        for (int i = 0; i < seqs.size(); i += batchSize) {
             long t0 = System.nanoTime();
-            try {
-                float[] scores = scoreBatch(batch);
-                long ms = (System.nanoTime() - t0) / 1_000_000 / batch.size();
-                for (float s : scores) {
-                    out.add(SourceResult.ok(SOURCE, s, List.of(), ms));
-                }
-            } catch (RuntimeException e) {
-                long ms = (System.nanoTime() - t0) / 1_000_000 / batch.size();
-                for (int k = 0; k < batch.size(); k++) {
-                    out.add(SourceResult.failure(SOURCE, "reward model failed: " + e.getMessage(), ms));
-                }
+            List<long[]> batch = seqs.subList(i, Math.min(seqs.size(), i + batchSize));
+            float[] scores = scoreTokens(batch);
+            long ms = (System.nanoTime() - t0) / 1_000_000 / batch.size();
+            for (int k = 0; k < scores.length; k++) {
+                out.set(scored.get(i + k), SourceResult.ok(SOURCE, scores[k], List.of(), ms));
             }
         }
         return out;
@@ -119,37 +134,15 @@ public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
             System.arraycopy(sequences.get(r), 0, ids, r * t, sequences.get(r).length);
             Arrays.fill(mask, r * t, r * t + sequences.get(r).length, 1L);
         }
-        String before = model.activeAdapter();
-        boolean training = model.isTraining();
-        model.setActiveAdapter(adapter);
-        model.setTraining(false);
+        Forward pass = adapter == null ? model.base() : model.with(adapter);
         try (NDScope scope = new NDScope()) {
             return NoGrad.get(() -> {
                 NDArray idArr = model.manager().create(ids, new Shape(b, t));
                 NDArray maskArr = model.manager().create(mask, new Shape(b, t));
-                return head.scores(model.hidden(idArr, maskArr, null), maskArr).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                return head.scores(pass.hidden(idArr, maskArr, null), maskArr).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                         .toFloatArray();
             });
-        } finally {
-            model.setActiveAdapter(before);
-            model.setTraining(training);
         }
-    }
-
-    private float[] scoreBatch(List<ScoredItem> batch) {
-        List<long[]> seqs = new ArrayList<>();
-        for (ScoredItem item : batch) {
-            long[][] pr = ChatTokens.promptAndReply(AgentPrompt.messages(item), item.reply(), tokenizer, chat);
-            long[] seq = Arrays.copyOf(pr[0], pr[0].length + pr[1].length);
-            System.arraycopy(pr[1], 0, seq, pr[0].length, pr[1].length);
-            int max = model.config().maxPositionEmbeddings();
-            if (seq.length > max) { // RoPE would run on, silently scoring positions the model never saw
-                throw new IllegalArgumentException((item.id() == null ? "an item" : "item " + item.id()) + " has "
-                        + seq.length + " tokens (prompt + reply), more than max_position_embeddings " + max);
-            }
-            seqs.add(seq);
-        }
-        return scoreTokens(seqs);
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import repo.rewards.api.ScoredItem;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.Turn;
 
 class ScoredItemsTest {
     static final String TASK = "{\"hotel\":{\"name\":\"蓉城悦景酒店\",\"star_level\":4,\"city\":\"成都\"},"

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 
 /** {@link OpenAiJudge} against a scripted endpoint on 127.0.0.1: one test per server behaviour. */
 @Timeout(30)

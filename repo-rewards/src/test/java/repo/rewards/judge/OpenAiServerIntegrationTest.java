@@ -26,7 +26,7 @@ import repo.core.text.ChatFormat;
 import repo.core.text.Message;
 import repo.core.text.QwenTokenizer;
 import repo.rewards.api.SourceResult;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 import repo.rewards.judge.server.OpenAiServer;
 
 /**
@@ -49,7 +49,7 @@ class OpenAiServerIntegrationTest {
         ModelInit.writeRandomCheckpoint(dir, Qwen3Config.Preset.TINY.config(), 7, 0.02, false, SafetensorsWriter.Storage.F32);
         model = Qwen3Model.load(dir, ModelOptions.cpu());
         tokenizer = QwenTokenizer.fromDirectory(dir);
-        server = OpenAiServer.start(model, tokenizer, OpenAiServer.Options.defaults(0, "tiny"));
+        server = OpenAiServer.start(model.base(), tokenizer, OpenAiServer.Options.defaults(0, "tiny"));
     }
 
     @AfterAll

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import repo.rewards.api.Severity;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 
 class RubricTest {
     @TempDir Path tmp;

@@ -1,9 +1,9 @@
 package repo.rewards.judge;
 
 import java.util.List;
-import repo.rewards.api.ScoredItem;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 
 /** A small rubric and OTA dialogues shared by the judge tests. */
 public final class TestData {

@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import repo.rewards.api.Finding;
 import repo.rewards.api.SourceResult;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 import repo.rewards.judge.JudgeSources;
 import repo.rewards.judge.Rubric;
 import repo.rewards.judge.TestData;

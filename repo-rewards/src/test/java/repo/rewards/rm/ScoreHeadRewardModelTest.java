@@ -28,10 +28,12 @@ import repo.core.model.Qwen3Model;
 import repo.core.model.ScoreHead;
 import repo.core.text.ChatFormat;
 import repo.core.text.QwenTokenizer;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.Sample;
+import repo.rewards.ota.OtaTask;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 import repo.rewards.ota.AgentPrompt;
 
 /**
@@ -110,19 +112,19 @@ class ScoreHeadRewardModelTest {
         try (ScoreHeadRewardModel one = ScoreHeadRewardModel.load(base, adapterDir, headFile, ModelOptions.cpu(), 1);
              ScoreHeadRewardModel all = ScoreHeadRewardModel.load(base, adapterDir, headFile, ModelOptions.cpu(), 8);
              ScoreHeadRewardModel pairs = ScoreHeadRewardModel.load(base, adapterDir, headFile, ModelOptions.cpu(), 2)) {
-            double[] single = values(one.score(ITEMS));
-            assertClose(values(all.score(ITEMS)), single, 1e-4);
-            assertClose(values(pairs.score(ITEMS)), single, 1e-4);
+            double[] single = values(one.score(s(ITEMS)));
+            assertClose(values(all.score(s(ITEMS))), single, 1e-4);
+            assertClose(values(pairs.score(s(ITEMS))), single, 1e-4);
             // reversed order: each item lands next to different neighbours and padding
             List<ScoredItem> reversed = new ArrayList<>(ITEMS);
             Collections.reverse(reversed);
-            double[] back = values(all.score(reversed));
+            double[] back = values(all.score(s(reversed)));
             for (int i = 0; i < single.length; i++) {
                 assertThat(back[single.length - 1 - i]).isCloseTo(single[i], within(1e-4));
             }
             // the items differ, and so do their scores (a constant score would pass everything above)
             assertThat(Arrays.stream(single).distinct().count()).isEqualTo(single.length);
-            assertThat(one.score(List.of())).isEmpty();
+            assertThat(one.score(s(List.of()))).isEmpty();
         }
     }
 
@@ -135,7 +137,6 @@ class ScoreHeadRewardModelTest {
              ScoreHead head = ScoreHead.load(headFile, model.manager(), DataType.FLOAT32)) {
             if (withAdapter) {
                 PeftAdapters.load(model, "mine", adapterDir);
-                model.setActiveAdapter("mine");
             }
             float[] w = head.weight().toFloatArray();
             for (int i = 0; i < items.size(); i++) {
@@ -147,7 +148,7 @@ class ScoreHeadRewardModelTest {
                 System.arraycopy(prompt, 0, ids, 0, prompt.length);
                 System.arraycopy(reply, 0, ids, prompt.length, reply.length);
                 try (NDManager m = model.manager().newSubManager()) {
-                    float[] h = NoGrad.get(() -> model.hidden(m.create(ids, new Shape(1, ids.length)), null, null)
+                    float[] h = NoGrad.get(() -> (withAdapter ? model.with("mine") : model.base()).hidden(m.create(ids, new Shape(1, ids.length)), null, null)
                             .toFloatArray());
                     int hs = w.length, last = (ids.length - 1) * hs;
                     double s = 0;
@@ -165,8 +166,8 @@ class ScoreHeadRewardModelTest {
     void scoresEqualAnIndependentForwardAtTheLastToken() throws IOException {
         try (ScoreHeadRewardModel rm = ScoreHeadRewardModel.load(base, adapterDir, headFile, ModelOptions.cpu(), 3);
              ScoreHeadRewardModel bare = ScoreHeadRewardModel.load(base, null, headFile, ModelOptions.cpu(), 3)) {
-            assertClose(values(rm.score(ITEMS)), byHand(ITEMS, true), 1e-4);
-            assertClose(values(bare.score(ITEMS)), byHand(ITEMS, false), 1e-4);
+            assertClose(values(rm.score(s(ITEMS))), byHand(ITEMS, true), 1e-4);
+            assertClose(values(bare.score(s(ITEMS))), byHand(ITEMS, false), 1e-4);
         }
     }
 
@@ -175,75 +176,71 @@ class ScoreHeadRewardModelTest {
         double[] withAdapter, without;
         try (ScoreHeadRewardModel rm = ScoreHeadRewardModel.load(base, adapterDir, headFile, ModelOptions.cpu(), 4);
              ScoreHeadRewardModel bare = ScoreHeadRewardModel.load(base, null, headFile, ModelOptions.cpu(), 4)) {
-            withAdapter = values(rm.score(ITEMS));
-            without = values(bare.score(ITEMS));
+            withAdapter = values(rm.score(s(ITEMS)));
+            without = values(bare.score(s(ITEMS)));
         }
         for (int i = 0; i < ITEMS.size(); i++) {
             assertThat(Math.abs(withAdapter[i] - without[i])).as("item %d: adapter has no effect", i).isGreaterThan(1e-2);
         }
 
-        // a model the RM does not own, e.g. the policy's base during RL: the policy adapter is active and training
+        // a model the RM does not own, e.g. the policy's base during RL, with a policy adapter (dropout) beside it
         try (Qwen3Model model = Qwen3Model.load(base, ModelOptions.cpu());
              QwenTokenizer tok = QwenTokenizer.fromDirectory(base);
              ScoreHead head = ScoreHead.load(headFile, model.manager(), DataType.FLOAT32)) {
             model.addAdapter("policy", LoraConfig.of(4, 8).withDropout(0.5), 9);
             PeftAdapters.load(model, "reward", adapterDir);
-            model.setActiveAdapter("policy");
-            model.setTraining(true);
             ScoreHeadRewardModel shared = new ScoreHeadRewardModel(model, tok, head, "reward", 2);
-            assertClose(values(shared.score(ITEMS)), withAdapter, 1e-4);
-            assertThat(model.activeAdapter()).isEqualTo("policy");
-            assertThat(model.isTraining()).isTrue();
+            assertClose(values(shared.score(s(ITEMS))), withAdapter, 1e-4);
 
             ScoreHeadRewardModel sharedBare = new ScoreHeadRewardModel(model, tok, head, null, 2);
-            assertClose(values(sharedBare.score(ITEMS)), without, 1e-4);
-            assertThat(model.activeAdapter()).isEqualTo("policy");
+            assertClose(values(sharedBare.score(s(ITEMS))), without, 1e-4);
 
             shared.close(); // does not own the model: it stays usable
             sharedBare.close();
             assertThat(model.adapterNames()).contains("policy", "reward");
-            assertClose(values(shared.score(ITEMS.subList(0, 2))), Arrays.copyOf(withAdapter, 2), 1e-4);
-            assertThat(model.activeAdapter()).isEqualTo("policy");
+            assertClose(values(shared.score(s(ITEMS.subList(0, 2)))), Arrays.copyOf(withAdapter, 2), 1e-4);
         }
     }
 
     @Test
-    void aFailingBatchFailsEachOfItsItemsAndOtherBatchesStillScore() throws IOException {
+    void aTooLongSampleFailsAloneAndAFaultOfTheRunIsThrown() throws IOException {
         // " word" is one token each: well over max_position_embeddings
         ScoredItem tooLong = item("long", List.of(), "word" + " word".repeat(MAX_POSITIONS + 50));
         List<ScoredItem> items = List.of(ITEMS.get(0), ITEMS.get(1), tooLong, ITEMS.get(2), ITEMS.get(3));
         try (ScoreHeadRewardModel rm = ScoreHeadRewardModel.load(base, adapterDir, headFile, ModelOptions.cpu(), 2)) {
-            double[] expected = values(rm.score(List.of(ITEMS.get(0), ITEMS.get(1), ITEMS.get(3))));
-            List<SourceResult> r = rm.score(items);
+            double[] expected = values(rm.score(s(ITEMS)));
+            List<SourceResult> r = rm.score(s(items));
             assertThat(r).hasSize(5);
-            // batches: [0, 1] ok, [long, 2] failed together, [3] ok
-            assertThat(r.get(0).value()).isCloseTo(expected[0], within(1e-4));
-            assertThat(r.get(1).value()).isCloseTo(expected[1], within(1e-4));
-            for (SourceResult f : List.of(r.get(2), r.get(3))) {
-                assertThat(f.failed()).isTrue();
-                assertThat(f.source()).isEqualTo("rm");
-                assertThat(f.value()).isNaN();
-                assertThat(f.error()).startsWith("reward model failed: ").contains("max_position_embeddings " + MAX_POSITIONS);
+            SourceResult f = r.get(2);
+            assertThat(f.failed()).isTrue();
+            assertThat(f.source()).isEqualTo("rm");
+            assertThat(f.value()).isNaN();
+            assertThat(f.error()).isEqualTo("reward model failed: sample long has " + tooLongTokens(rm, tooLong)
+                    + " tokens (prompt + reply), more than max_position_embeddings " + MAX_POSITIONS);
+            int[] others = {0, 1, 3, 4};
+            for (int k = 0; k < 4; k++) {
+                assertThat(r.get(others[k]).value()).isCloseTo(expected[k], within(1e-4));
             }
-            assertThat(r.get(4).value()).isCloseTo(expected[2], within(1e-4));
         }
 
-        // a shared model gets its adapter back after a failed batch too
+        // an adapter the model does not have is a fault of the run, not of the samples: thrown, never a score
         try (Qwen3Model model = Qwen3Model.load(base, ModelOptions.cpu());
              QwenTokenizer tok = QwenTokenizer.fromDirectory(base);
              ScoreHead head = ScoreHead.load(headFile, model.manager(), DataType.FLOAT32)) {
-            PeftAdapters.load(model, "reward", adapterDir);
-            model.addAdapter("policy", LoraConfig.of(4, 8), 9);
-            model.setActiveAdapter("policy");
-            List<SourceResult> r = new ScoreHeadRewardModel(model, tok, head, "reward", 8).score(List.of(ITEMS.get(0), tooLong));
-            assertThat(r).hasSize(2).allSatisfy(x -> assertThat(x.failed()).isTrue());
-            assertThat(model.activeAdapter()).isEqualTo("policy");
-
-            // an adapter the model does not have: every batch fails, nothing is thrown
-            List<SourceResult> missing = new ScoreHeadRewardModel(model, tok, head, "nope", 2).score(ITEMS);
-            assertThat(missing).hasSize(ITEMS.size()).allSatisfy(x -> assertThat(x.failed()).isTrue());
-            assertThat(model.activeAdapter()).isEqualTo("policy");
+            assertThatThrownBy(() -> new ScoreHeadRewardModel(model, tok, head, "nope", 2).score(s(ITEMS)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no adapter named 'nope'");
         }
+    }
+
+    private static int tooLongTokens(ScoreHeadRewardModel rm, ScoredItem item) throws IOException {
+        try (QwenTokenizer tok = QwenTokenizer.fromDirectory(base)) {
+            long[][] pr = repo.core.text.ChatTokens.promptAndReply(AgentPrompt.messages(item), item.reply(), tok, new ChatFormat());
+            return pr[0].length + pr[1].length;
+        }
+    }
+
+    static List<Sample> s(List<ScoredItem> items) {
+        return items.stream().map(OtaTask::sample).toList();
     }
 
     @Test

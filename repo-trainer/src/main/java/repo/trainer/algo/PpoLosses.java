@@ -15,18 +15,22 @@ public final class PpoLosses {
         return x.mul(mask).sum().div(mask.sum().maximum(1f));
     }
 
+    /** A clipped objective: the differentiable scalar loss and the fraction of tokens where clipping acted (no grad). */
+    public record Clipped(NDArray loss, NDArray clipFraction) {
+    }
+
     /**
      * Clipped surrogate: mean(max(−A·ρ, −A·clip(ρ, 1−ε, 1+ε))), ρ = exp(logp − oldLogp).
      *
      * @return {loss (scalar, differentiable), clip fraction (scalar, no grad)}
      */
-    public static NDArray[] policy(NDArray logp, NDArray oldLogp, NDArray advantages, NDArray mask, float eps) {
+    public static Clipped policy(NDArray logp, NDArray oldLogp, NDArray advantages, NDArray mask, float eps) {
         NDArray ratio = logp.sub(oldLogp).exp();
         NDArray unclipped = advantages.neg().mul(ratio);
         NDArray clipped = advantages.neg().mul(ratio.clip(1 - eps, 1 + eps));
         NDArray loss = maskedMean(unclipped.maximum(clipped), mask);
         NDArray clipFraction = maskedMean(clipped.gt(unclipped).toType(mask.getDataType(), false), mask);
-        return new NDArray[] {loss, clipFraction.stopGradient()};
+        return new Clipped(loss, clipFraction.stopGradient());
     }
 
     /**
@@ -34,12 +38,12 @@ public final class PpoLosses {
      *
      * @return {loss (scalar), fraction of tokens where the clipped term was larger}
      */
-    public static NDArray[] value(NDArray values, NDArray oldValues, NDArray returns, NDArray mask, float clip) {
+    public static Clipped value(NDArray values, NDArray oldValues, NDArray returns, NDArray mask, float clip) {
         NDArray vClipped = oldValues.add(values.sub(oldValues).clip(-clip, clip));
         NDArray a = values.sub(returns).square(), b = vClipped.sub(returns).square();
         NDArray loss = maskedMean(a.maximum(b), mask).mul(0.5f);
         NDArray clipFraction = maskedMean(b.gt(a).toType(mask.getDataType(), false), mask);
-        return new NDArray[] {loss, clipFraction.stopGradient()};
+        return new Clipped(loss, clipFraction.stopGradient());
     }
 
     /** Entropy of each position's distribution: (B, A, V) logits -> (B, A). */

@@ -74,7 +74,7 @@ public record TrainConfig(
         rollout = rollout == null ? new RolloutSection(null, null, null, null, null) : rollout;
         ppo = ppo == null ? new PpoSection(null, null, null, null, null, null, null, null, null, null, null, null, null) : ppo;
         grpo = grpo == null ? new GrpoSection(null, null) : grpo;
-        rewards = rewards == null ? new RewardsSection(null, null, null, null, null, null) : rewards;
+        rewards = rewards == null ? new RewardsSection(null, null, null, null, null, null, null) : rewards;
         if (fullParameter && precision == ModelOptions.Precision.FP16_WEIGHTS) {
             throw new IllegalArgumentException("full_parameter training needs precision FP32 (or FP64), not FP16_WEIGHTS");
         }
@@ -287,12 +287,19 @@ public record TrainConfig(
      * @param judge the judge YAML (see configs/judge.yaml); null = the offline rubric-rules judge
      * @param rmBatchSize replies per RM forward
      * @param traces write every scored rollout as a reward-trace line to {@code output/traces.jsonl}
+     * @param maxSourceFailures the largest fraction of a step's completions a reward source may fail on (default 0.2);
+     *     above it the run stops, naming the source, its first error and the last checkpoint
      */
     public record RewardsSection(Path pipeline, @JsonProperty("rm_adapter") Path rmAdapter, @JsonProperty("rm_head") Path rmHead,
-                                 Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces) {
+                                 Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces,
+                                 @JsonProperty("max_source_failures") Double maxSourceFailures) {
         public RewardsSection {
             rmBatchSize = positive("rewards.rm_batch_size", rmBatchSize, 8);
             traces = traces == null || traces;
+            maxSourceFailures = maxSourceFailures == null ? 0.2 : maxSourceFailures;
+            if (!(maxSourceFailures >= 0 && maxSourceFailures <= 1)) {
+                throw new IllegalArgumentException("rewards.max_source_failures must be in [0, 1], got " + maxSourceFailures);
+            }
         }
     }
 

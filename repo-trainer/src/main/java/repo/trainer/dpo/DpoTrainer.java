@@ -2,14 +2,14 @@ package repo.trainer.dpo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import repo.core.model.Forward;
+import repo.trainer.algo.PreferenceLosses;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
 import repo.trainer.data.PreferencePair;
@@ -49,30 +49,23 @@ public final class DpoTrainer {
         return new TrainingLoop<>(config, new DpoObjective(tm, config.dpo().beta(), eval), train, "dpo").run(resume, stopAfter);
     }
 
-    /** Reference log-probs: the base model (adapter off), no gradients, one pair at a time. */
+    /** Reference log-probs: the base model (no adapter), no gradients, one pair at a time. */
     static List<Example> withReference(TrainableModel tm, List<PairExample> pairs) {
-        String adapter = tm.model().activeAdapter();
-        tm.model().setActiveAdapter(null);
-        try {
-            return tm.evaluating(() -> {
-                List<Example> out = new ArrayList<>();
-                for (PairExample p : pairs) {
-                    try (NDScope scope = new NDScope()) {
-                        float[] lp = sequenceLogProbs(tm, List.of(p)).toFloatArray();  // [chosen, rejected]
-                        out.add(new Example(p, lp[0], lp[1]));
-                    }
+        return tm.evaluating(() -> {
+            List<Example> out = new ArrayList<>();
+            for (PairExample p : pairs) {
+                try (NDScope scope = new NDScope()) {
+                    float[] lp = sequenceLogProbs(tm.model().base(), List.of(p)).toFloatArray();  // [chosen, rejected]
+                    out.add(new Example(p, lp[0], lp[1]));
                 }
-                return out;
-            });
-        } finally {
-            tm.model().setActiveAdapter(adapter);
-        }
+            }
+            return out;
+        });
     }
 
-    /** (2B): summed reply log-probs of the chosen rows, then of the rejected rows. */
-    static NDArray sequenceLogProbs(TrainableModel tm, List<PairExample> pairs) {
-        List<Sequences.Tokens> rows = PairExample.rows(pairs);
-        return Sequences.targetLogProbs(tm.model(), rows, Sequences.batch(tm.model().manager(), rows));
+    /** (2B): summed reply log-probs of the chosen rows, then of the rejected rows, under {@code pass}. */
+    static NDArray sequenceLogProbs(Forward pass, List<PairExample> pairs) {
+        return Sequences.targetLogProbs(pass, Sequences.batch(pass.model().manager(), PairExample.rows(pairs)));
     }
 
     static final class DpoObjective extends ModelObjective<Example> {
@@ -95,23 +88,22 @@ public final class DpoTrainer {
             return batch.size();
         }
 
-        /** (B) implicit reward margins β[(π(c) − ref(c)) − (π(r) − ref(r))]. */
-        private NDArray margins(List<Example> examples) {
+        /** (B) implicit reward margins β[(π(c) − ref(c)) − (π(r) − ref(r))] under {@code pass}. */
+        private NDArray margins(Forward pass, List<Example> examples) {
             int n = examples.size();
-            NDArray lp = sequenceLogProbs(tm, examples.stream().map(Example::pair).toList()); // (2B)
+            NDArray lp = sequenceLogProbs(pass, examples.stream().map(Example::pair).toList()); // (2B)
             float[] ref = new float[2 * n];
             for (int i = 0; i < n; i++) {
                 ref[i] = (float) examples.get(i).refChosen();
                 ref[n + i] = (float) examples.get(i).refRejected();
             }
-            NDArray logRatio = lp.sub(lp.getManager().create(ref, new Shape(2 * n)).toType(lp.getDataType(), false));
-            return logRatio.get(new NDIndex("0:{}", n)).sub(logRatio.get(new NDIndex("{}:", n))).mul(beta);
+            return PreferenceLosses.dpoMargins(lp, lp.getManager().create(ref, new Shape(2 * n)), beta);
         }
 
         @Override
         public Part loss(List<Example> micro, double normalizer) {
-            NDArray m = margins(micro);                                               // (B)
-            NDArray loss = Activation.softPlus(m.neg()).sum().div((float) normalizer);     // −log σ(margin)
+            NDArray m = margins(tm.trained(true), micro);                                               // (B)
+            NDArray loss = PreferenceLosses.negLogSigmoid(m).sum().div((float) normalizer);   // −log σ(margin)
             double correct = m.gt(0).toType(DataType.FLOAT32, false).sum().getFloat();
             return new Part(loss, Map.of("reward_margin", m.sum().getFloat() / normalizer, "accuracy", correct / normalizer),
                     micro.stream().mapToLong(e -> e.pair().chosen().length() + e.pair().rejected().length()).sum());
@@ -127,7 +119,7 @@ public final class DpoTrainer {
                 int correct = 0;
                 for (Example e : eval) {
                     try (NDScope scope = new NDScope()) {
-                        correct += margins(List.of(e)).getFloat(0) > 0 ? 1 : 0;
+                        correct += margins(tm.trained(false), List.of(e)).getFloat(0) > 0 ? 1 : 0;
                     }
                 }
                 return Map.of("eval_accuracy", (double) correct / eval.size());

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import repo.core.model.Qwen3Model;
+import repo.core.model.Forward;
 import repo.core.text.ChatFormat;
 import repo.core.text.ChatTokens;
 import repo.core.text.Message;
@@ -93,8 +93,65 @@ public final class Sequences {
         return new Tokens(ids, target);
     }
 
-    /** Right-padded (B, T) ids, (B, T) attention mask and (B, T) target mask (fp32) for a list of sequences. */
-    public static NDArray[] batch(NDManager m, List<Tokens> seqs) {
+    /**
+     * Right-padded sequences as tensors, and the window of positions whose next token is a target of some row.
+     *
+     * @param ids (B, T) int64 token ids, padded with {@link #PAD}
+     * @param mask (B, T) int64 attention mask, 1 on real tokens
+     * @param target (B, T) fp32, 1 where the token is a target
+     * @param offset the first position that predicts a target of any row: position i predicts token i+1, so the
+     *               window [offset, T-1) covers every target, and prompts before it need no LM head
+     * @param rows the sequences, in row order
+     */
+    public record Batch(NDArray ids, NDArray mask, NDArray target, int offset, List<Tokens> rows) {
+        /** W = T - 1 - offset: the window's width. */
+        public int width() {
+            return (int) ids.getShape().get(1) - 1 - offset;
+        }
+
+        /** (B, W): 1 where the window position predicts a target token. */
+        public NDArray targetWindow() {
+            return target.get(new NDIndex(":, {}:", offset + 1));
+        }
+
+        /** Each row's values at its target positions, from a (B, W) window tensor, in token order. */
+        public float[][] atTargets(NDArray window) {
+            float[] all = window.toType(DataType.FLOAT32, false).toFloatArray();
+            int w = width();
+            float[][] out = new float[rows.size()][];
+            for (int r = 0; r < rows.size(); r++) {
+                boolean[] t = rows.get(r).target();
+                float[] v = new float[rows.get(r).targets()];
+                int k = 0;
+                for (int i = offset + 1; i < t.length; i++) {
+                    if (t[i]) {
+                        v[k++] = all[r * w + i - 1 - offset];
+                    }
+                }
+                out[r] = v;
+            }
+            return out;
+        }
+
+        /** A (B, W) window tensor (in {@code like}'s dtype) holding each row's figures at its target positions, 0 elsewhere. */
+        public NDArray window(float[][] perRow, NDArray like) {
+            int w = width();
+            float[] out = new float[rows.size() * w];
+            for (int r = 0; r < rows.size(); r++) {
+                boolean[] t = rows.get(r).target();
+                int k = 0;
+                for (int i = offset + 1; i < t.length; i++) {
+                    if (t[i]) {
+                        out[r * w + i - 1 - offset] = perRow[r][k++];
+                    }
+                }
+            }
+            return like.getManager().create(out, new Shape(rows.size(), w)).toType(like.getDataType(), false);
+        }
+    }
+
+    /** Right-padded tensors of a list of sequences (see {@link Batch}). */
+    public static Batch batch(NDManager m, List<Tokens> seqs) {
         int b = seqs.size(), t = seqs.stream().mapToInt(Tokens::length).max().orElse(0);
         long[] ids = new long[b * t], mask = new long[b * t];
         float[] target = new float[b * t];
@@ -107,25 +164,39 @@ public final class Sequences {
                 target[r * t + i] = s.target()[i] ? 1f : 0f;
             }
         }
+        int offset = Math.max(0, seqs.stream().mapToInt(Sequences::firstTarget).min().orElse(1) - 1);
         Shape shape = new Shape(b, t);
-        return new NDArray[] {m.create(ids, shape), m.create(mask, shape), m.create(target, shape)};
+        return new Batch(m.create(ids, shape), m.create(mask, shape), m.create(target, shape), offset, List.copyOf(seqs));
     }
 
     /**
-     * Each row's summed log-probability of its target tokens, log p(token | prefix). Position t scores token t+1, and
-     * the LM head and softmax run only from the first position that predicts a target of any row (prompts are skipped).
+     * Next-token figures over a batch's window: the LM head and softmax run only on the W positions that predict a
+     * target of some row.
      *
-     * @param b the {ids, mask, target} tensors of {@link #batch} for {@code seqs}
+     * @param logp (B, W) log p(token i+1 | prefix) at window position i
+     * @param entropy (B, W) entropy of each position's distribution, or null when not asked for
+     */
+    public record TokenLogProbs(NDArray logp, NDArray entropy) {
+    }
+
+    /** {@link TokenLogProbs} of {@code b} under the forward {@code pass}. */
+    public static TokenLogProbs tokenLogProbs(Forward pass, Batch b, boolean entropy) {
+        NDArray hidden = pass.hidden(b.ids(), b.mask(), null);                                   // (B, T, h)
+        NDArray logits = pass.model().logits(hidden.get(new NDIndex(":, {}:-1, :", b.offset()))); // (B, W, V)
+        NDArray ls = logits.logSoftmax(-1);
+        NDArray next = b.ids().get(new NDIndex(":, {}:", b.offset() + 1)).expandDims(-1);        // (B, W, 1)
+        NDArray logp = ls.gather(next, -1).squeeze(-1);                                          // (B, W)
+        return new TokenLogProbs(logp, entropy ? ls.exp().mul(ls).sum(new int[] {-1}).neg() : null);
+    }
+
+    /**
+     * Each row's summed log-probability of its target tokens, log p(token | prefix), under {@code pass}.
+     *
      * @return (B), in the model's compute dtype
      */
-    public static NDArray targetLogProbs(Qwen3Model model, List<Tokens> seqs, NDArray[] b) {
-        int offset = Math.max(0, seqs.stream().mapToInt(Sequences::firstTarget).min().orElse(1) - 1);
-        NDArray hidden = model.hidden(b[0], b[1], null);                                        // (B, T, h)
-        NDArray logits = model.logits(hidden.get(new NDIndex(":, {}:-1, :", offset)));         // (B, W, V)
-        NDArray next = b[0].get(new NDIndex(":, {}:", offset + 1)).expandDims(-1);             // (B, W, 1)
-        NDArray logp = logits.logSoftmax(-1).gather(next, -1).squeeze(-1);                      // (B, W)
-        NDArray target = b[2].get(new NDIndex(":, {}:", offset + 1)).toType(logp.getDataType(), false); // (B, W)
-        return logp.mul(target).sum(new int[] {1});
+    public static NDArray targetLogProbs(Forward pass, Batch b) {
+        NDArray logp = tokenLogProbs(pass, b, false).logp();                                     // (B, W)
+        return logp.mul(b.targetWindow().toType(logp.getDataType(), false)).sum(new int[] {1});
     }
 
     private static int firstTarget(Tokens t) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import repo.core.io.PeftAdapters;
 import repo.core.io.SafetensorsWriter;
+import repo.core.model.Forward;
 import repo.core.model.NoGrad;
 import repo.core.model.Qwen3Model;
 import repo.core.text.QwenTokenizer;
@@ -40,12 +41,9 @@ public final class TrainableModel implements AutoCloseable {
             QwenTokenizer tokenizer = QwenTokenizer.fromDirectory(config.model());
             if (config.fullParameter()) {
                 model.enableFullParameterTraining();
-                model.setTraining(true);
                 return new TrainableModel(config, model, tokenizer, null);
             }
             model.addAdapter(adapterName, config.lora().toLoraConfig(), config.seed());
-            model.setActiveAdapter(adapterName);
-            model.setTraining(true);
             return new TrainableModel(config, model, tokenizer, adapterName);
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -66,14 +64,17 @@ public final class TrainableModel implements AutoCloseable {
         return adapter;
     }
 
-    /** Runs {@code body} in eval mode (no dropout) without gradients, then returns to training mode. */
+    /**
+     * Forwards with what this run trains: its adapter, or the base weights in full-parameter mode; with LoRA dropout
+     * when {@code dropout} (training steps) and without (held-out evaluation).
+     */
+    public Forward trained(boolean dropout) {
+        return (adapter == null ? model.base() : model.with(adapter)).dropout(dropout);
+    }
+
+    /** Runs {@code body} without gradients (held-out evaluation; its forwards use {@code trained(false)}). */
     public <T> T evaluating(java.util.function.Supplier<T> body) {
-        model.setTraining(false);
-        try {
-            return NoGrad.get(body);
-        } finally {
-            model.setTraining(true);
-        }
+        return NoGrad.get(body);
     }
 
     /** Trainable leaves in a fixed order. */
@@ -84,7 +85,7 @@ public final class TrainableModel implements AutoCloseable {
     /** Writes the adapter (PEFT folder) or the full weights (HF checkpoint) into {@code dir}. */
     public void save(Path dir) throws IOException {
         if (adapter == null) {
-            model.saveMerged(dir.resolve(MODEL_DIR), SafetensorsWriter.Storage.F32, PeftAdapters.tokenizerFiles(config.model()));
+            model.saveMerged(null, dir.resolve(MODEL_DIR), SafetensorsWriter.Storage.F32, PeftAdapters.tokenizerFiles(config.model()));
         } else {
             PeftAdapters.save(model, adapter, dir.resolve(ADAPTER_DIR), config.model().toString());
         }

@@ -1,52 +1,47 @@
 package repo.trainer.loop;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import repo.trainer.common.AdamW;
+import java.util.Optional;
 import repo.trainer.common.Checkpoints;
-import repo.trainer.common.GradClip;
 import repo.trainer.common.LrSchedule;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.common.Progress;
 import repo.trainer.common.RunFolder;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.DataOrder;
-import repo.trainer.data.MicroBatches;
 
 /**
- * The supervised training loop shared by SFT, RM and DPO: seeded data order, token-budget micro-batches
- * with gradient accumulation, global-norm clipping, AdamW with a warm-up schedule, metrics.jsonl, a
- * progress bar, atomic checkpoints, and resume that reproduces an uninterrupted run.
+ * The one training loop of every method (SFT, RM, DPO, PPO, GRPO, REPO): seeded data order, a warm-up schedule,
+ * per-group AdamW ({@link Optimizers}), metrics.jsonl, a progress bar, atomic checkpoints, stop-after, and resume
+ * that reproduces an uninterrupted run. What a step does is the {@link TrainingMethod}'s.
  */
 public final class TrainingLoop<E> {
     /** Trainable state inside a checkpoint and in the final folder. */
     public static final String TRAINABLE = "trainable";
-    public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String FINAL = "final";
 
     private final TrainConfig config;
-    private final Objective<E> objective;
+    private final TrainingMethod<E> method;
     private final List<E> train;
     private final String name;
 
-    public TrainingLoop(TrainConfig config, Objective<E> objective, List<E> train, String name) {
+    public TrainingLoop(TrainConfig config, TrainingMethod<E> method, List<E> train, String name) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException(name + ": no training examples");
         }
         this.config = config;
-        this.objective = objective;
+        this.method = method;
         this.train = train;
         this.name = name;
+    }
+
+    /** A supervised loop: {@code objective}'s loss over token-budget micro-batches of {@code train.batch_size} examples. */
+    public TrainingLoop(TrainConfig config, Objective<E> objective, List<E> train, String name) {
+        this(config, new SupervisedMethod<>(config, objective), train, name);
     }
 
     /** The result of a run: the last step's metrics and where the final trainable state is. */
@@ -72,21 +67,26 @@ public final class TrainingLoop<E> {
         LrSchedule schedule = config.optim().schedule(loop.maxSteps());
         Checkpoints checkpoints = new Checkpoints(loop.keepLast());
         DataOrder order = new DataOrder(train.size(), config.seed(), true);
-        try (AdamW adam = new AdamW(objective.parameters(), adamConfig())) {
+        try (Optimizers optimizers = new Optimizers(method.parameterGroups(), config.optim())) {
             if (start.checkpoint() != null) {
-                objective.load(start.checkpoint().resolve(TRAINABLE));
-                adam.load(start.checkpoint().resolve(OPTIMIZER));
+                method.load(start.checkpoint().resolve(TRAINABLE));
+                optimizers.load(start.checkpoint());
+                method.loadRunState(start.checkpoint());
             }
             MetricsLog metrics = start.metrics();
             DataOrder.Cursor cursor = order.cursor(start.position());
             MetricsLog.Entry last = null;
             try (metrics; Progress progress = Progress.start(name, loop.maxSteps(), start.step(), loop.progressOptions())) {
                 for (int step = start.step() + 1; step <= loop.maxSteps(); step++) {
-                    last = step(step, cursor, adam, schedule.lr(step));
+                    List<E> batch = new ArrayList<>();
+                    for (int i = 0; i < method.examplesPerStep(); i++) {
+                        batch.add(train.get(cursor.next()));
+                    }
+                    last = step(step, batch, optimizers, schedule.lr(step), runDir);
                     metrics.append(last);
-                    progress.update(step, String.format(Locale.ROOT, "loss %.4f", last.loss()));
+                    progress.update(step, method.progress(last));
                     if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || step == stopAfter) {
-                        save(checkpoints, runDir, step, cursor.position(), adam);
+                        save(checkpoints, runDir, step, cursor.position(), optimizers);
                     }
                     if (step == stopAfter && step < loop.maxSteps()) {
                         return new Result(step, last, null);
@@ -94,67 +94,38 @@ public final class TrainingLoop<E> {
                 }
             }
             Path finalDir = runDir.resolve(FINAL);
-            Checkpoints.replaceFolder(finalDir, objective::save);
+            Checkpoints.replaceFolder(finalDir, method::save);
             return new Result(loop.maxSteps(), last, finalDir);
         }
     }
 
-    /** One optimiser step: 1. batch, 2. micro-batches, 3. forward/backward, 4. clip and update, 5. metrics. */
-    private MetricsLog.Entry step(int step, DataOrder.Cursor cursor, AdamW adam, double lr) {
-        long t0 = System.nanoTime();
-        // 1. the next batch_size examples in the seeded order (wrapping into the next epoch)
-        List<E> batch = new ArrayList<>();
-        for (int i = 0; i < config.train().batchSize(); i++) {
-            batch.add(train.get(cursor.next()));
+    /** The method's step; a failure stops the run with the step, the cause and the checkpoint to resume from. */
+    private MetricsLog.Entry step(int step, List<E> batch, Optimizers optimizers, double lr, Path runDir) throws IOException {
+        try {
+            return method.step(step, batch, optimizers, lr);
+        } catch (RuntimeException e) {
+            Optional<Checkpoints.Checkpoint> last = Checkpoints.resume(runDir);
+            String resume = last.map(c -> "last checkpoint: " + c.dir() + " (step " + c.step() + "); --resume continues from it")
+                    .orElse("no checkpoint was written yet");
+            throw new Stopped(name + " stopped at step " + step + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + "; " + resume, e);
         }
-        // 2. micro-batches of at most micro_batch_tokens padded tokens; gradients accumulate over them
-        List<List<E>> micros = MicroBatches.split(batch, objective::length, config.train().microBatchTokens());
-        double normalizer = objective.normalizer(batch);
-        // dropout masks come from torch's generator: reseed per step so a resumed run draws the same masks
-        Engine.getInstance().setRandomSeed((int) (config.seed() * 1_000_003L + step));
-        // 3. forward and backward, micro-batch by micro-batch
-        double loss = 0;
-        long tokens = 0;
-        Map<String, Double> extra = new LinkedHashMap<>();
-        for (List<E> micro : micros) {
-            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Objective.Part part = objective.loss(micro, normalizer);
-                loss += part.loss().getFloat();
-                tokens += part.tokens();
-                part.metrics().forEach((k, v) -> extra.merge(k, v, Double::sum));
-                gc.backward(part.loss());
-            }
-        }
-        // 4. clip by global norm, then AdamW at this step's learning rate
-        List<NDArray> params = objective.parameters();
-        double gradNorm = GradClip.clipGlobalNorm(params, config.optim().maxGradNorm());
-        if (Double.isFinite(gradNorm)) {
-            adam.step(lr);
-        } else {
-            adam.zeroGrad(); // a non-finite gradient skips the update; it shows as grad_norm NaN/inf in metrics
-        }
-        // 5. metrics of this step
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (step % config.train().saveEvery() == 0 || step == config.train().maxSteps()) {
-            extra.putAll(objective.evaluate()); // held-out figures at every checkpoint
-        }
-        return new MetricsLog.Entry(step, loss, lr, gradNorm, tokens / seconds, extra);
     }
 
-    private void save(Checkpoints checkpoints, Path runDir, int step, DataOrder.Position position, AdamW adam)
+    /** A run stopped by a failure inside a step; the message names the step, the cause and the last checkpoint. */
+    public static final class Stopped extends IllegalStateException {
+        Stopped(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void save(Checkpoints checkpoints, Path runDir, int step, DataOrder.Position position, Optimizers optimizers)
             throws IOException {
         checkpoints.save(runDir, step, dir -> {
-            Path trainable = dir.resolve(TRAINABLE);
-            Files.createDirectories(trainable);
-            objective.save(trainable);
-            adam.save(dir.resolve(OPTIMIZER));
+            method.save(Files.createDirectories(dir.resolve(TRAINABLE)));
+            optimizers.save(dir);
+            method.saveRunState(dir);
             RunFolder.writeState(dir, step, position, config);
         });
     }
-
-    private AdamW.Config adamConfig() {
-        TrainConfig.OptimSection o = config.optim();
-        return new AdamW.Config(o.beta1(), o.beta2(), o.eps(), o.weightDecay());
-    }
-
 }

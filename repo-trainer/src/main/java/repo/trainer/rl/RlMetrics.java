@@ -29,24 +29,33 @@ final class RlMetrics {
         genSeconds = seconds;
     }
 
+    /**
+     * One minibatch's figures (sums of its micro-batches' weighted parts, so they equal the minibatch's token means).
+     *
+     * @param valueLoss NaN without a critic
+     * @param valueClip NaN without a critic
+     */
+    record Minibatch(double loss, double policyLoss, double clipFraction, double valueLoss, double valueClip) {
+        static final Minibatch ZERO = new Minibatch(0, 0, 0, 0, 0);
+
+        Minibatch plus(Minibatch o) {
+            return new Minibatch(loss + o.loss, policyLoss + o.policyLoss, clipFraction + o.clipFraction, valueLoss + o.valueLoss,
+                    valueClip + o.valueClip);
+        }
+    }
+
     /** Accumulates the update's figures over minibatches. */
     static final class Update {
         private final List<Double> loss = new ArrayList<>(), policyLoss = new ArrayList<>(), clip = new ArrayList<>(),
                 valueLoss = new ArrayList<>(), valueClip = new ArrayList<>(), policyNorm = new ArrayList<>(), criticNorm = new ArrayList<>();
         private double trainTokensPerSecond = Double.NaN;
 
-        void loss(double v) {
-            loss.add(v);
-        }
-
-        void policyLoss(double v, double clipFraction) {
-            policyLoss.add(v);
-            clip.add(clipFraction);
-        }
-
-        void valueLoss(double v, double clipFraction) {
-            valueLoss.add(v);
-            valueClip.add(clipFraction);
+        void add(Minibatch m) {
+            loss.add(m.loss());
+            policyLoss.add(m.policyLoss());
+            clip.add(m.clipFraction());
+            valueLoss.add(m.valueLoss());
+            valueClip.add(m.valueClip());
         }
 
         void policyGradNorm(double v) {
@@ -62,22 +71,23 @@ final class RlMetrics {
         }
     }
 
-    MetricsLog.Entry entry(int step, double lr, List<RlTrainer.Rollout> all, List<RlTrainer.Rollout> kept, Update u, RlModels models) {
+    MetricsLog.Entry entry(int step, double lr, List<Rollout.Evaluated> all, List<Rollout.Experience> kept, Update u,
+                           boolean critic) {
         Map<String, Double> m = new LinkedHashMap<>();
-        double[] rewards = kept.stream().mapToDouble(r -> r.reward).toArray();
+        double[] rewards = kept.stream().mapToDouble(Rollout.Experience::reward).toArray();
         m.put("reward_mean", mean(rewards));
         m.put("reward_std", rewards.length < 2 ? 0 : Math.sqrt(Stats.variance(rewards)));
         m.put("dropped", (double) (all.size() - kept.size()));
         sources(all, m);
         enhancement(all, m);
         violations(all, m);
-        m.put("reply_len", all.stream().mapToDouble(r -> r.replyIds.length).average().orElse(Double.NaN));
-        m.put("kl", tokenMean(all, (r, k) -> Kl.estimate(Kl.Estimator.K3, r.oldLogp[k], r.refLogp[k])));
-        m.put("kl_k1", tokenMean(all, (r, k) -> Kl.estimate(Kl.Estimator.K1, r.oldLogp[k], r.refLogp[k])));
-        m.put("entropy", tokenMean(all, (r, k) -> r.entropy[k]));
+        m.put("reply_len", all.stream().mapToDouble(r -> r.rollout().replyLength()).average().orElse(Double.NaN));
+        m.put("kl", tokenMean(all, (o, k) -> Kl.estimate(Kl.Estimator.K3, o.logp()[k], o.refLogp()[k])));
+        m.put("kl_k1", tokenMean(all, (o, k) -> Kl.estimate(Kl.Estimator.K1, o.logp()[k], o.refLogp()[k])));
+        m.put("entropy", tokenMean(all, (o, k) -> o.entropy()[k]));
         m.put("clip_frac", avg(u.clip));
         m.put("policy_loss", avg(u.policyLoss));
-        if (models.hasCritic()) {
+        if (critic) {
             m.put("value_loss", avg(u.valueLoss));
             m.put("value_clip_frac", avg(u.valueClip));
             m.put("critic_grad_norm", avg(u.criticNorm));
@@ -89,11 +99,11 @@ final class RlMetrics {
     }
 
     /** Mean and std of every source's value (rm, judge, rules) over the step's replies. */
-    private static void sources(List<RlTrainer.Rollout> all, Map<String, Double> m) {
+    private static void sources(List<Rollout.Evaluated> all, Map<String, Double> m) {
         Map<String, List<Double>> values = new TreeMap<>();
         Map<String, Integer> failures = new TreeMap<>();
-        for (RlTrainer.Rollout r : all) {
-            for (SourceResult s : r.trace.sources()) {
+        for (Rollout.Evaluated r : all) {
+            for (SourceResult s : r.scored().trace().sources()) {
                 if (s.failed()) {
                     failures.merge(s.source(), 1, Integer::sum);
                 } else {
@@ -110,8 +120,8 @@ final class RlMetrics {
     }
 
     /** The enhancement factor's distribution, and the RM-vs-auxiliary sign disagreement rate. */
-    private static void enhancement(List<RlTrainer.Rollout> all, Map<String, Double> m) {
-        double[] e = all.stream().map(r -> r.trace.combined()).filter(c -> c.eEnh() != null).mapToDouble(Combined::eEnh).toArray();
+    private static void enhancement(List<Rollout.Evaluated> all, Map<String, Double> m) {
+        double[] e = all.stream().map(r -> r.scored().trace().combined()).filter(c -> c.eEnh() != null).mapToDouble(Combined::eEnh).toArray();
         if (e.length == 0) {
             return;
         }
@@ -120,8 +130,8 @@ final class RlMetrics {
         m.put("e_enh_max", Arrays.stream(e).max().orElseThrow());
         m.put("e_enh_neg_frac", Arrays.stream(e).filter(x -> x < 0).count() / (double) e.length);
         int both = 0, disagree = 0;
-        for (RlTrainer.Rollout r : all) {
-            Combined c = r.trace.combined();
+        for (Rollout.Evaluated r : all) {
+            Combined c = r.scored().trace().combined();
             if (c.rModel() != null && c.eEnh() != null && c.rModel() != 0 && c.eEnh() != 0) {
                 both++;
                 disagree += Math.signum(c.rModel()) != Math.signum(c.eEnh()) ? 1 : 0;
@@ -133,11 +143,11 @@ final class RlMetrics {
     }
 
     /** Share of replies with at least one finding of each rule or rubric id. */
-    private static void violations(List<RlTrainer.Rollout> all, Map<String, Double> m) {
+    private static void violations(List<Rollout.Evaluated> all, Map<String, Double> m) {
         Map<String, Integer> hits = new TreeMap<>();
-        for (RlTrainer.Rollout r : all) {
+        for (Rollout.Evaluated r : all) {
             Set<String> ids = new HashSet<>();
-            for (SourceResult s : r.trace.sources()) {
+            for (SourceResult s : r.scored().trace().sources()) {
                 for (Finding f : s.findings()) {
                     if (f.points() < 0) {
                         ids.add(f.ruleId());
@@ -149,12 +159,12 @@ final class RlMetrics {
         hits.forEach((id, n) -> m.put("violation/" + id, n / (double) all.size()));
     }
 
-    private static double explainedVariance(List<RlTrainer.Rollout> kept) {
+    private static double explainedVariance(List<Rollout.Experience> kept) {
         List<Double> v = new ArrayList<>(), ret = new ArrayList<>();
-        for (RlTrainer.Rollout r : kept) {
-            for (int k = 0; k < r.values.length; k++) {
-                v.add((double) r.values[k]);
-                ret.add(r.returns[k]);
+        for (Rollout.Experience r : kept) {
+            for (int k = 0; k < r.old().values().length; k++) {
+                v.add((double) r.old().values()[k]);
+                ret.add(r.returns()[k]);
             }
         }
         return v.size() < 2 ? Double.NaN
@@ -162,15 +172,15 @@ final class RlMetrics {
     }
 
     private interface PerToken {
-        double at(RlTrainer.Rollout r, int k);
+        double at(Rollout.OldPolicy o, int k);
     }
 
-    private static double tokenMean(List<RlTrainer.Rollout> rows, PerToken f) {
+    private static double tokenMean(List<Rollout.Evaluated> rows, PerToken f) {
         double sum = 0;
         long n = 0;
-        for (RlTrainer.Rollout r : rows) {
-            for (int k = 0; k < r.replyIds.length; k++) {
-                sum += f.at(r, k);
+        for (Rollout.Evaluated r : rows) {
+            for (int k = 0; k < r.old().logp().length; k++) {
+                sum += f.at(r.old(), k);
                 n++;
             }
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import repo.core.io.PeftAdapters;
+import repo.core.model.Forward;
 import repo.core.model.NoGrad;
 import repo.core.model.Qwen3Model;
 import repo.core.model.ScoreHead;
@@ -16,8 +17,9 @@ import repo.trainer.config.TrainConfig;
 
 /**
  * Everything RL trains and reads, on ONE copy of the base weights: the policy adapter, the critic adapter
- * with its value head (PPO, REPO), and optionally the reward model's adapter and score head. Switching
- * adapters switches the model; with no adapter active the same weights are the base (KL reference).
+ * with its value head (PPO, REPO), and optionally the reward model's adapter and score head. Every forward names
+ * its adapter ({@link #policy}, {@link #critic}, {@link #base}, the RM's {@link #RM}); the base weights alone are
+ * the KL reference.
  */
 public final class RlModels implements AutoCloseable {
     public static final String POLICY = "policy", CRITIC = "critic", RM = "rm";
@@ -66,7 +68,6 @@ public final class RlModels implements AutoCloseable {
                     vh.copyFrom(rmHead);
                 }
             }
-            model.setActiveAdapter(POLICY);
             return new RlModels(c, model, tok, vh, rmHead);
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -80,6 +81,25 @@ public final class RlModels implements AutoCloseable {
 
     public QwenTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** Forwards with the policy adapter (no dropout: see {@link RlMethod}). */
+    public Forward policy() {
+        return model.with(POLICY);
+    }
+
+    /** Forwards with the critic adapter (the value head reads its hidden states). */
+    public Forward critic() {
+        return model.with(CRITIC);
+    }
+
+    /** Forwards with the base weights alone: the KL reference. */
+    public Forward base() {
+        return model.base();
+    }
+
+    public ValueHead valueHead() {
+        return valueHead;
     }
 
     public boolean hasCritic() {
@@ -120,7 +140,6 @@ public final class RlModels implements AutoCloseable {
 
     private void copyAdapter(String name, Path folder) {
         String tmp = name + "-resume";
-        String active = model.activeAdapter();
         PeftAdapters.load(model, tmp, folder);
         try {
             List<NDArray> target = model.adapterParameters(name), source = model.adapterParameters(tmp);
@@ -128,7 +147,6 @@ public final class RlModels implements AutoCloseable {
                 NoGrad.copy(target.get(i), source.get(i));
             }
         } finally {
-            model.setActiveAdapter(active);
             model.removeAdapter(tmp);
         }
     }

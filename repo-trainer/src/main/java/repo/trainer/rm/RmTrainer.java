@@ -3,14 +3,15 @@ package repo.trainer.rm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import repo.core.model.Forward;
 import repo.core.model.ScoreHead;
 import repo.rewards.rm.ScoreStats;
+import repo.trainer.algo.PreferenceLosses;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
 import repo.trainer.data.PreferencePair;
@@ -74,19 +75,22 @@ public final class RmTrainer {
             return batch.size();
         }
 
-        /** (B) chosen and (B) rejected scores. */
-        private NDArray[] scores(List<PairExample> pairs) {
-            NDArray[] b = Sequences.batch(tm.model().manager(), PairExample.rows(pairs)); // (2B, T)
-            NDArray r = head.scores(tm.model().hidden(b[0], b[1], null), b[1]);           // (2B)
+        /** Chosen and rejected scores of each pair. */
+        record Scores(NDArray chosen, NDArray rejected) { // (B) each
+        }
+
+        private Scores scores(Forward pass, List<PairExample> pairs) {
+            Sequences.Batch b = Sequences.batch(tm.model().manager(), PairExample.rows(pairs)); // (2B, T)
+            NDArray r = head.scores(pass.hidden(b.ids(), b.mask(), null), b.mask());           // (2B)
             int n = pairs.size();
-            return new NDArray[] {r.get(new NDIndex("0:{}", n)), r.get(new NDIndex("{}:", n))};
+            return new Scores(r.get(new NDIndex("0:{}", n)), r.get(new NDIndex("{}:", n)));
         }
 
         @Override
         public Part loss(List<PairExample> micro, double normalizer) {
-            NDArray[] r = scores(micro);
-            NDArray diff = r[0].sub(r[1]);                                               // (B)
-            NDArray loss = Activation.softPlus(diff.neg()).sum().div((float) normalizer);      // −log σ(rc − rr)
+            Scores r = scores(tm.trained(true), micro);
+            NDArray diff = r.chosen().sub(r.rejected());                                               // (B)
+            NDArray loss = PreferenceLosses.bradleyTerry(r.chosen(), r.rejected()).sum().div((float) normalizer); // −log σ(rc − rr)
             double correct = diff.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat();
             return new Part(loss, Map.of("accuracy", correct / normalizer, "margin", diff.sum().getFloat() / normalizer),
                     micro.stream().mapToLong(p -> p.chosen().length() + p.rejected().length()).sum());
@@ -112,9 +116,9 @@ public final class RmTrainer {
                 double[] all = new double[2 * train.size()];
                 for (int i = 0; i < train.size(); i++) {
                     try (NDScope scope = new NDScope()) {
-                        NDArray[] r = scores(List.of(train.get(i)));
-                        all[2 * i] = r[0].getFloat(0);
-                        all[2 * i + 1] = r[1].getFloat(0);
+                        Scores r = scores(tm.trained(false), List.of(train.get(i)));
+                        all[2 * i] = r.chosen().getFloat(0);
+                        all[2 * i + 1] = r.rejected().getFloat(0);
                     }
                 }
                 return ScoreStats.of(all);
@@ -139,8 +143,8 @@ public final class RmTrainer {
                 int correct = 0;
                 for (PairExample p : eval) {
                     try (NDScope scope = new NDScope()) {
-                        NDArray[] r = scores(List.of(p));
-                        correct += r[0].getFloat(0) > r[1].getFloat(0) ? 1 : 0;
+                        Scores r = scores(tm.trained(false), List.of(p));
+                        correct += r.chosen().getFloat(0) > r.rejected().getFloat(0) ? 1 : 0;
                     }
                 }
                 return Map.of("eval_accuracy", (double) correct / eval.size());

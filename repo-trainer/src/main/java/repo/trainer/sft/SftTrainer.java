@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import repo.core.model.Forward;
 import repo.core.text.ChatFormat;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
@@ -73,8 +74,12 @@ public final class SftTrainer {
 
         @Override
         public Part loss(List<Tokens> micro, double normalizer) {
-            NDArray[] b = Sequences.batch(tm.model().manager(), micro);                 // ids, mask, target: (B, T)
-            NDArray nll = Sequences.targetLogProbs(tm.model(), micro, b).sum().neg().div((float) normalizer); // scalar
+            return nll(tm.trained(true), micro, normalizer);
+        }
+
+        private Part nll(Forward pass, List<Tokens> micro, double normalizer) {
+            Sequences.Batch b = Sequences.batch(tm.model().manager(), micro);
+            NDArray nll = Sequences.targetLogProbs(pass, b).sum().neg().div((float) normalizer); // scalar
             return new Part(nll, Map.of(), micro.stream().mapToLong(Tokens::length).sum());
         }
 
@@ -88,7 +93,7 @@ public final class SftTrainer {
                 double s = 0;
                 for (Tokens t : eval) {
                     try (NDScope scope = new NDScope()) {
-                        s += loss(List.of(t), 1).loss().getFloat();
+                        s += nll(tm.trained(false), List.of(t), 1).loss().getFloat();
                     }
                 }
                 return s;

@@ -88,18 +88,18 @@ class RlMathTest {
             logp.setRequiresGradient(true);
             NDArray old = m.zeros(logp.getShape()), adv = m.create(new float[] {1, -2, 3}), mask = m.ones(logp.getShape());
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray[] out = PpoLosses.policy(logp, old, adv, mask, 0.2f);
-                assertThat(out[0].getFloat()).isCloseTo(-0.9666667f, within(1e-6f));
-                assertThat(out[1].getFloat()).isCloseTo(2f / 3, within(1e-6f));
-                gc.backward(out[0]);
+                PpoLosses.Clipped out = PpoLosses.policy(logp, old, adv, mask, 0.2f);
+                assertThat(out.loss().getFloat()).isCloseTo(-0.9666667f, within(1e-6f));
+                assertThat(out.clipFraction().getFloat()).isCloseTo(2f / 3, within(1e-6f));
+                gc.backward(out.loss());
             }
             // only t3 is unclipped: d/dlogp (−A·ρ)/3 = −3·1.1/3 = −1.1
             try (NDArray g = logp.getGradient()) {
                 assertThat(g.toFloatArray()).containsExactly(new float[] {0f, 0f, -1.1f}, within(1e-6f));
             }
-            NDArray[] masked = PpoLosses.policy(logp, old, adv, m.create(new float[] {1, 1, 0}), 0.2f);
-            assertThat(masked[0].getFloat()).isCloseTo(0.2f, within(1e-6f)); // (−1.2 + 1.6) / 2
-            assertThat(masked[1].getFloat()).isCloseTo(1f, within(1e-6f));
+            PpoLosses.Clipped masked = PpoLosses.policy(logp, old, adv, m.create(new float[] {1, 1, 0}), 0.2f);
+            assertThat(masked.loss().getFloat()).isCloseTo(0.2f, within(1e-6f)); // (−1.2 + 1.6) / 2
+            assertThat(masked.clipFraction().getFloat()).isCloseTo(1f, within(1e-6f));
         }
     }
 
@@ -108,10 +108,10 @@ class RlMathTest {
         // t1: (1−2)² = 1; clipped V = 0.5 + 0.2 = 0.7 -> 1.69; max 1.69
         // t2: (2−1)² = 1; clipped V = 2.0 -> 1; max 1     loss = ½·(1.69 + 1)/2 = 0.6725; clip fraction ½
         try (NDManager m = Engine.getInstance().newBaseManager()) {
-            NDArray[] out = PpoLosses.value(m.create(new float[] {1f, 2f}), m.create(new float[] {0.5f, 2f}),
+            PpoLosses.Clipped out = PpoLosses.value(m.create(new float[] {1f, 2f}), m.create(new float[] {0.5f, 2f}),
                     m.create(new float[] {2f, 1f}), m.ones(new ai.djl.ndarray.types.Shape(2)), 0.2f);
-            assertThat(out[0].getFloat()).isCloseTo(0.6725f, within(1e-6f));
-            assertThat(out[1].getFloat()).isCloseTo(0.5f, within(1e-6f));
+            assertThat(out.loss().getFloat()).isCloseTo(0.6725f, within(1e-6f));
+            assertThat(out.clipFraction().getFloat()).isCloseTo(0.5f, within(1e-6f));
         }
     }
 

@@ -24,10 +24,9 @@ import repo.core.text.ChatFormat;
 import repo.rewards.PipelineConfig;
 import repo.rewards.RewardPipeline;
 import repo.rewards.api.RewardModel;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.Sample;
 import repo.rewards.api.SourceResult;
-import repo.rewards.io.ScoredItems;
-import repo.rewards.ota.AgentPrompt;
+import repo.rewards.PromptFormats;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 
@@ -55,9 +54,9 @@ class RlTrainerTest {
         TrainConfig c = config("ppo", "probe", "");
         try (RlModels m = RlModels.open(c); NDScope scope = new NDScope()) {
             NDArray probs = null;
-            for (ScoredItem item : ScoredItems.readPrompts(prompts)) {
-                long[] ids = m.tokenizer().encode(new ChatFormat().render(AgentPrompt.messages(item), true, false));
-                NDArray p = NoGrad.get(() -> m.model().forward(m.model().manager().create(ids, new Shape(1, ids.length)), null, null)
+            for (Sample prompt : RlTrainer.prompts(c, PromptFormats.AUTO)) {
+                long[] ids = m.tokenizer().encode(new ChatFormat().render(prompt.prompt(), true, false));
+                NDArray p = NoGrad.get(() -> m.policy().forward(m.model().manager().create(ids, new Shape(1, ids.length)), null, null)
                         .get(new NDIndex("0, -1, :")).softmax(-1));
                 probs = probs == null ? p : probs.add(p);
             }
@@ -82,14 +81,14 @@ class RlTrainerTest {
 
     /** The programmatic reward model: 1 (or {@code hit}) when the reply starts with the target token, else {@code miss}. */
     static RewardModel firstToken(double hit, double miss) {
-        return items -> items.stream().map(i -> {
-            long first = i.extra().get("reply_token_ids").size() == 0 ? -1 : i.extra().get("reply_token_ids").get(0).asLong();
+        return samples -> samples.stream().map(i -> {
+            long first = i.completionIds().length == 0 ? -1 : i.completionIds()[0];
             return SourceResult.ok("rm", first == target ? hit : miss, List.of(), 0);
         }).toList();
     }
 
-    static RlTrainer.RolloutScorer rmOnly(RewardModel rm) {
-        return new RewardPipeline(PipelineConfig.defaults().withSources(true, false, false), rm, null)::score;
+    static RolloutScorer rmOnly(RewardModel rm) {
+        return RolloutScorer.of(new RewardPipeline(PipelineConfig.defaults().withSources(true, false, false), rm, null));
     }
 
     static List<MetricsLog.Entry> metrics(TrainConfig c) throws IOException {
@@ -168,7 +167,7 @@ class RlTrainerTest {
                 """);
         try (RlModels m = RlModels.open(c)) {
             RewardPipeline p = new RewardPipeline(PipelineConfig.load(pipeline), firstToken(1, -1), null);
-            RlTrainer.train(c, m, p::score, false, Integer.MAX_VALUE);
+            RlTrainer.train(c, m, RolloutScorer.of(p), false, Integer.MAX_VALUE);
         }
         List<MetricsLog.Entry> m = metrics(c);
         // maximum of R_total for a hit with no rule findings is R_model = 1

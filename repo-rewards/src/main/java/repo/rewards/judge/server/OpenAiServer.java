@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import repo.core.generate.Generation;
 import repo.core.generate.Generator;
 import repo.core.generate.SamplingParams;
+import repo.core.model.Forward;
 import repo.core.model.Qwen3Model;
 import repo.core.text.ChatFormat;
 import repo.core.text.Message;
@@ -100,10 +101,10 @@ public final class OpenAiServer implements AutoCloseable {
     private final long created = Instant.now().getEpochSecond();
     private final AtomicInteger served = new AtomicInteger();
 
-    private OpenAiServer(Qwen3Model model, QwenTokenizer tokenizer, Options options) throws IOException {
-        this.model = model;
+    private OpenAiServer(Forward pass, QwenTokenizer tokenizer, Options options) throws IOException {
+        this.model = pass.model();
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, tokenizer);
+        this.generator = new Generator(pass, tokenizer);
         this.options = options;
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(() -> {
@@ -130,8 +131,8 @@ public final class OpenAiServer implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound
      */
-    public static OpenAiServer start(Qwen3Model model, QwenTokenizer tokenizer, Options options) throws IOException {
-        return new OpenAiServer(model, tokenizer, options);
+    public static OpenAiServer start(Forward pass, QwenTokenizer tokenizer, Options options) throws IOException {
+        return new OpenAiServer(pass, tokenizer, options);
     }
 
     /** The bound port (the real one when 0 was asked for). */

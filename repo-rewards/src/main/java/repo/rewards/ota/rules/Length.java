@@ -5,7 +5,7 @@ import java.util.Map;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
 
 /**

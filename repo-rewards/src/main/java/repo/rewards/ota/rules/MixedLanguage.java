@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.TaskInfo;
+import repo.rewards.ota.TaskInfo;
 
 /**
  * {@code mixed-language}: a reply mostly in Chinese holds a run of more than {@code max_latin_words}

@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 
 /**
  * {@code press-after-accept}: the hotel's latest turn accepted (it offered a net price at or below a

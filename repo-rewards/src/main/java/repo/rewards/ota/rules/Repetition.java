@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 
 /**
  * {@code repetition}: the reply repeats an earlier agent turn (character {@code ngram}-gram Jaccard

@@ -3,8 +3,10 @@ package repo.rewards.ota.rules;
 import java.util.List;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.Sample;
 import repo.rewards.api.Severity;
+import repo.rewards.ota.OtaTask;
+import repo.rewards.ota.ScoredItem;
 
 /**
  * Base class of the built-in rules: a stable id, the points one finding costs, and its severity.
@@ -43,8 +45,14 @@ public abstract class Rule implements RewardFunction {
         return new Finding(id, severity, points, message, null);
     }
 
-    @Override
+    /** The findings on an OTA item. */
     public abstract List<Finding> evaluate(ScoredItem item);
+
+    /** The findings on a sample whose metadata carries the OTA task ({@link OtaTask#item}). */
+    @Override
+    public final List<Finding> evaluate(Sample sample) {
+        return evaluate(OtaTask.item(sample));
+    }
 
     @Override
     public String toString() {

@@ -15,7 +15,10 @@ import java.util.TreeMap;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.api.RewardSource;
+import repo.rewards.api.Sample;
+import repo.rewards.ota.OtaTask;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.SourceResult;
 
 /**
@@ -32,7 +35,7 @@ import repo.rewards.api.SourceResult;
  *
  * <p>{@link #evaluate} returns the source {@code "rules"}: value = the sum of the findings' points.
  */
-public final class RuleSet {
+public final class RuleSet implements RewardSource {
     public static final String SOURCE = "rules";
     /** Keys every rule block accepts, handled by the rule set or by {@link RuleSettings}. */
     public static final List<String> COMMON_KEYS = List.of("enabled", "points", "severity", "max_findings");
@@ -176,16 +179,50 @@ public final class RuleSet {
         return new RuleSet(rules);
     }
 
-    /** Runs every rule; a rule that throws makes the whole source fail (never a silent zero). */
+    @Override
+    public String name() {
+        return SOURCE;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.FUNCTION;
+    }
+
+    /** Every sample's result, in order ({@link #evaluate(Sample)}). */
+    @Override
+    public List<SourceResult> score(List<Sample> samples) {
+        return samples.stream().map(this::evaluate).toList();
+    }
+
+    /** Runs every rule on an OTA item. */
     public SourceResult evaluate(ScoredItem item) {
+        return evaluate(OtaTask.sample(item), item);
+    }
+
+    /**
+     * Runs every rule; the built-in rules read the sample's OTA task, converted once. A rule that throws is a bug,
+     * not a score: the exception propagates with the rule's id.
+     */
+    public SourceResult evaluate(Sample sample) {
+        return evaluate(sample, null);
+    }
+
+    private SourceResult evaluate(Sample sample, ScoredItem known) {
         long t0 = System.nanoTime();
         List<Finding> all = new ArrayList<>();
+        ScoredItem item = known;
         for (ConfiguredRule r : rules) {
             List<Finding> found;
             try {
-                found = r.function().evaluate(item);
+                if (r.function() instanceof Rule rule) {
+                    item = item == null ? OtaTask.item(sample) : item;
+                    found = rule.evaluate(item);
+                } else {
+                    found = r.function().evaluate(sample);
+                }
             } catch (RuntimeException ex) {
-                return SourceResult.failure(SOURCE, "rule " + r.id() + " threw " + ex, (System.nanoTime() - t0) / 1_000_000);
+                throw new IllegalStateException("rule " + r.id() + " threw " + ex, ex);
             }
             if (found != null) {
                 all.addAll(found.size() > r.maxFindings() ? found.subList(0, r.maxFindings()) : found);

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.TaskInfo;
+import repo.rewards.ota.TaskInfo;
 
 /**
  * {@code sale-net-confusion}: a price labelled as the sale price (售价, 卖价, "sale price") equals a

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.Turn;
 
 /**
  * {@code silence-as-consent}: the hotel has not answered (the history ends with an agent turn, or the last

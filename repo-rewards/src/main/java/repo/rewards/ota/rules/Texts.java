@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import repo.rewards.api.ScoredItem;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.Turn;
 
 /** Text helpers shared by the rules: prices, percentages, normalisation, n-grams, negation. Chinese and English. */
 public final class Texts {

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
 import repo.rewards.api.RewardFunctionProvider;
-import repo.rewards.api.ScoredItem;
+import repo.rewards.ota.ScoredItem;
 import repo.rewards.api.Severity;
-import repo.rewards.api.TaskInfo;
+import repo.rewards.ota.TaskInfo;
 
 /**
  * {@code ticket-coverage}: in a multi-ticket task, a proposal or confirmation reply must name every room

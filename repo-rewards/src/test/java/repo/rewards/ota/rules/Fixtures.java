@@ -11,13 +11,13 @@ import java.util.Objects;
 import org.junit.jupiter.api.Assertions;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
-import repo.rewards.api.ScoredItem;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.TaskInfo.CompetitorOffer;
-import repo.rewards.api.TaskInfo.DemandSignals;
-import repo.rewards.api.TaskInfo.Hotel;
-import repo.rewards.api.TaskInfo.Ticket;
-import repo.rewards.api.Turn;
+import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.TaskInfo.CompetitorOffer;
+import repo.rewards.ota.TaskInfo.DemandSignals;
+import repo.rewards.ota.TaskInfo.Hotel;
+import repo.rewards.ota.TaskInfo.Ticket;
+import repo.rewards.ota.Turn;
 
 /** Realistic OTA tasks and a table-test helper shared by the rule tests. */
 final class Fixtures {
@@ -79,7 +79,7 @@ final class Fixtures {
         var provider = RuleSet.discover(Fixtures.class.getClassLoader()).get(ruleId);
         Assertions.assertNotNull(provider, "no provider for " + ruleId);
         RewardFunction rule = provider.create(new HashMap<>(c.settings()));
-        List<Finding> found = rule.evaluate(c.item());
+        List<Finding> found = rule.evaluate(repo.rewards.ota.OtaTask.sample(c.item()));
         List<String> got = new ArrayList<>();
         for (Finding f : found) {
             Assertions.assertEquals(ruleId, f.ruleId());

@@ -22,7 +22,7 @@ class HallucinatedFactTest {
                 c("en: listed competitor", item(EN, "Riverside Inn is offering ¥1,090 for a Superior King.")),
                 c("en: unlisted hotel name", item(EN, "Grand Peninsula Hotel next door charges less."), "Grand Peninsula Hotel"),
                 c("en: true demand figures", item(EN, "Your listing had 8,000 impressions last week but conversion was only 1.5%.")),
-                c("en: figure without demand signals", item(new repo.rewards.api.TaskInfo(EN.hotel(), EN.tickets(), EN.competitors(), null,
+                c("en: figure without demand signals", item(new repo.rewards.ota.TaskInfo(EN.hotel(), EN.tickets(), EN.competitors(), null,
                         null, null, null), "Your conversion is 3% below the area."), "3%")
         );
     }

@@ -4,8 +4,8 @@ import static repo.rewards.ota.rules.Fixtures.*;
 
 import java.util.List;
 import java.util.Map;
-import repo.rewards.api.TaskInfo;
-import repo.rewards.api.TaskInfo.Ticket;
+import repo.rewards.ota.TaskInfo;
+import repo.rewards.ota.TaskInfo.Ticket;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -10,16 +10,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Table test of {@code price-grounding}: exactly which findings fire, with their evidence. */
 class PriceGroundingTest {
     /** One ticket 豪华大床房 sale 1200 / net 1000 / target 900 / floor 870, so a 15% cut on the net goes below the floor. */
-    static final repo.rewards.api.TaskInfo ZH_TREND = new repo.rewards.api.TaskInfo(ZH.hotel(),
-            java.util.List.of(new repo.rewards.api.TaskInfo.Ticket("豪华大床房", "2026-12-01..2026-12-03", 1200, 1000, 900, 870)), ZH_COMPETITORS,
-            new repo.rewards.api.TaskInfo.DemandSignals(12000.0, 0.021, "预订趋势 下降了15%"), "王经理", "CNY", null);
+    static final repo.rewards.ota.TaskInfo ZH_TREND = new repo.rewards.ota.TaskInfo(ZH.hotel(),
+            java.util.List.of(new repo.rewards.ota.TaskInfo.Ticket("豪华大床房", "2026-12-01..2026-12-03", 1200, 1000, 900, 870)), ZH_COMPETITORS,
+            new repo.rewards.ota.TaskInfo.DemandSignals(12000.0, 0.021, "预订趋势 下降了15%"), "王经理", "CNY", null);
 
     static Stream<Case> cases() {
         return Stream.of(
                 c("zh: competitor, net and a proposal in range", item(ZH, "参考全季酒店899元的价格，您看豪华大床房能否从1000元调整到880元？")),
                 c("zh: 降10%到¥900 from 1000 adds up", item(ZH, "如果在现有到手价基础上降10%到¥900，转化会更有竞争力。")),
-                c("zh: 降10%到¥900 from 1200 does not", item(new repo.rewards.api.TaskInfo(ZH.hotel(),
-                        java.util.List.of(new repo.rewards.api.TaskInfo.Ticket("豪华大床房", "12-01", 1400, 1200, 1000, 950)), ZH.competitors(),
+                c("zh: 降10%到¥900 from 1200 does not", item(new repo.rewards.ota.TaskInfo(ZH.hotel(),
+                        java.util.List.of(new repo.rewards.ota.TaskInfo.Ticket("豪华大床房", "12-01", 1400, 1200, 1000, 950)), ZH.competitors(),
                         null, null, null, null), "如果在现有到手价基础上降10%到¥900，转化会更有竞争力。"), "10%到¥900"),
                 c("zh: 打九折即900元", item(ZH, "您看能不能打九折，即900元？")),
                 c("zh: below the floor", item(ZH, "王经理，能不能给到800元？"), "800元"),

@@ -108,14 +108,12 @@ class RuleSetTest {
     }
 
     @Test
-    void aRuleThatThrowsFailsTheSourceNamingTheRule() {
+    void aRuleThatThrowsIsABugThatPropagatesNamingTheRule() {
         RuleSet broken = new RuleSet(List.of(new RuleSet.ConfiguredRule("boom", it -> {
             throw new IllegalStateException("bug");
         }, 3)));
-        SourceResult r = broken.evaluate(item(ZH, "您好"));
-        assertThat(r.failed()).isTrue();
-        assertThat(r.value()).isNaN();
-        assertThat(r.error()).contains("rule boom threw").contains("bug");
+        assertThatThrownBy(() -> broken.evaluate(item(ZH, "您好"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rule boom threw").hasRootCauseMessage("bug");
     }
 
     @Test

@@ -10,9 +10,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Table test of {@code sale-net-confusion}: exactly which findings fire, with their evidence. */
 class SaleNetConfusionTest {
     /** Two tickets: 豪华大床房 sale 1280 / net 1100, 行政套房 sale 1800 / net 1500 / target 1280. */
-    static final repo.rewards.api.TaskInfo ZH_KING_SUITE = new repo.rewards.api.TaskInfo(ZH.hotel(), java.util.List.of(
-            new repo.rewards.api.TaskInfo.Ticket("豪华大床房", "2026-12-01..2026-12-03", 1280, 1100, 980, 950),
-            new repo.rewards.api.TaskInfo.Ticket("行政套房", "2026-12-01..2026-12-03", 1800, 1500, 1280, 1250)), ZH_COMPETITORS, ZH.demand(), null, "CNY", null);
+    static final repo.rewards.ota.TaskInfo ZH_KING_SUITE = new repo.rewards.ota.TaskInfo(ZH.hotel(), java.util.List.of(
+            new repo.rewards.ota.TaskInfo.Ticket("豪华大床房", "2026-12-01..2026-12-03", 1280, 1100, 980, 950),
+            new repo.rewards.ota.TaskInfo.Ticket("行政套房", "2026-12-01..2026-12-03", 1800, 1500, 1280, 1250)), ZH_COMPETITORS, ZH.demand(), null, "CNY", null);
 
     static Stream<Case> cases() {
         return Stream.of(

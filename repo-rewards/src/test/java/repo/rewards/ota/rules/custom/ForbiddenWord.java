@@ -28,7 +28,7 @@ public final class ForbiddenWord implements RewardFunctionProvider {
         s.done();
         return item -> {
             List<Finding> out = new ArrayList<>();
-            String r = item.reply();
+            String r = item.requireCompletion();
             for (String w : words) {
                 int i = r.indexOf(w);
                 if (i >= 0) {

@@ -1,4 +1,4 @@
-package repo.rewards.api;
+package repo.rewards.ota;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,4 @@
-package repo.rewards.api;
+package repo.rewards.ota;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;

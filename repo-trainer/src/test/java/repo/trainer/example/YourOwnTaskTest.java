@@ -1,0 +1,124 @@
+package repo.trainer.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import repo.core.io.SafetensorsWriter;
+import repo.core.model.ModelInit;
+import repo.core.model.NoGrad;
+import repo.core.model.Qwen3Config;
+import repo.core.text.ChatFormat;
+import repo.core.text.Message;
+import repo.rewards.RewardPipeline;
+import repo.rewards.api.Finding;
+import repo.rewards.api.PromptRenderer;
+import repo.rewards.api.RewardSource;
+import repo.rewards.api.Sample;
+import repo.rewards.api.Severity;
+import repo.rewards.api.SourceResult;
+import repo.rewards.combine.EnhancementCombiner;
+import repo.rewards.combine.OnSourceFailure;
+import repo.rewards.combine.Roles;
+import repo.trainer.common.MetricsLog;
+import repo.trainer.config.TrainConfig;
+import repo.trainer.rl.RlModels;
+import repo.trainer.rl.RlTrainer;
+import repo.trainer.rl.RolloutScorer;
+
+/**
+ * A task that is not the OTA negotiation, trained through the public API only (this package sees nothing else): a
+ * concierge bot whose prompt records are {@code {"guest": ..., "ask": ...}}, a prompt renderer written for them,
+ * a reward model written by the user (it likes replies that open with one particular token, the policy's second
+ * choice at first) and, for REPO, a user's reward function that feeds the enhancement E. PPO and REPO both learn it.
+ */
+class YourOwnTaskTest {
+    @TempDir static Path tmp;
+    static Path model, prompts;
+    static long liked; // the first token the user's reward model likes
+
+    /** The user's prompt renderer: their own record format to chat messages. */
+    static final PromptRenderer CONCIERGE = record -> List.of(
+            Message.system("You are the hotel concierge. Answer in one short sentence."),
+            Message.user(record.get("guest").asText() + " asks: " + record.get("ask").asText()));
+
+    /** The user's reward model: 1 when the reply opens with the liked token, else 0. */
+    static RewardSource likes() {
+        return RewardSource.model("likes", samples -> samples.stream()
+                .map(s -> SourceResult.ok("likes", s.completionIds().length > 0 && s.completionIds()[0] == liked ? 1 : 0, List.of(), 0))
+                .toList());
+    }
+
+    /** The user's reward function: −20 points for a reply that shouts (an exclamation mark). */
+    static RewardSource calm() {
+        return RewardSource.function("calm", s -> s.completion().contains("!")
+                ? List.of(new Finding("shouting", Severity.LOW, -20, "the reply shouts", null)) : List.of());
+    }
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        model = tmp.resolve("tiny");
+        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        prompts = Files.write(tmp.resolve("concierge.jsonl"), List.of(
+                "{\"id\": \"q1\", \"guest\": \"Ms. Chen\", \"ask\": \"Where is breakfast served?\"}",
+                "{\"id\": \"q2\", \"guest\": \"Mr. Okafor\", \"ask\": \"Can I check out late?\"}"));
+        try (RlModels m = RlModels.open(config("ppo", "probe")); NDScope scope = new NDScope()) {
+            NDArray probs = null;
+            for (Sample p : RlTrainer.prompts(config("ppo", "probe"), CONCIERGE)) {
+                long[] ids = m.tokenizer().encode(new ChatFormat().render(p.prompt(), true, false));
+                NDArray next = NoGrad.get(() -> m.policy().forward(m.model().manager().create(ids, new Shape(1, ids.length)), null, null)
+                        .get(new NDIndex("0, -1, :")).softmax(-1));
+                probs = probs == null ? next : probs.add(next);
+            }
+            liked = probs.argSort(-1, false).getLong(1);
+        }
+    }
+
+    static TrainConfig config(String algorithm, String out) {
+        return TrainConfig.parse("""
+                algorithm: %s
+                model: %s
+                output: %s
+                seed: 3
+                data: {train: %s}
+                lora: {r: 8, alpha: 16}
+                optim: {lr: 0.003, schedule: constant}
+                rollout: {max_new_tokens: 2, prompts_per_step: 8, top_k: 8}
+                ppo: {epochs: 2, minibatch_size: 8}
+                train: {max_steps: 20, save_every: 20, progress: false}
+                rewards: {traces: false}
+                """.formatted(algorithm, model, tmp.resolve(out), prompts), out + ".yaml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ppo", "repo"})
+    void ownPromptsAndOwnRewardSourcesTrainThroughThePublicApi(String algorithm) throws IOException {
+        TrainConfig config = config(algorithm, algorithm);
+        List<RewardSource> sources = algorithm.equals("ppo") ? List.of(likes()) : List.of(likes(), calm());
+        Roles roles = Roles.of(sources, "likes", null, "concierge");  // R_model = likes; E = the other sources
+        RewardPipeline rewards = new RewardPipeline(sources, new EnhancementCombiner(100, roles, OnSourceFailure.DROP_SAMPLE, null));
+        try (RlModels models = RlModels.open(config)) {
+            List<Sample> prompts = RlTrainer.prompts(config, CONCIERGE);
+            RlTrainer.train(config, models, prompts, RolloutScorer.of(rewards), false, Integer.MAX_VALUE);
+        }
+        List<MetricsLog.Entry> m = MetricsLog.read(config.output().resolve("metrics.jsonl"));
+        assertThat(m.get(0).extra().get("reward_mean")).isLessThan(0.6);
+        double last3 = m.subList(17, 20).stream().mapToDouble(e -> e.extra().get("reward_mean")).average().orElseThrow();
+        assertThat(last3).as("%s learns the user's reward", algorithm).isGreaterThanOrEqualTo(0.9);
+        assertThat(m.get(19).extra()).containsKey("source/likes/mean");
+        if (algorithm.equals("repo")) {
+            assertThat(m.get(19).extra()).containsKeys("e_enh_mean", "source/calm/mean");
+        }
+        assertThat(config.output().resolve("final/policy/adapter_model.safetensors")).exists();
+    }
+}
