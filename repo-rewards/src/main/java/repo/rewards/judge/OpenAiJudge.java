@@ -193,8 +193,13 @@ public final class OpenAiJudge implements Judge {
                 return out;
             } catch (ExecutionException e) { // a bug in judging one item: rethrown, never a score or a silent failure
                 futures.forEach(x -> x.cancel(true));
-                throw e.getCause() instanceof RuntimeException r ? r : e.getCause() instanceof Error err ? err
-                        : new IllegalStateException(redact(String.valueOf(e.getCause())), e.getCause());
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(redact(String.valueOf(e.getCause())), e.getCause());
             }
         }
         return out;
