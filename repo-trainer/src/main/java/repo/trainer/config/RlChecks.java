@@ -1,0 +1,46 @@
+package repo.trainer.config;
+
+/**
+ * Per-algorithm checks of the RL keys: a setting the chosen algorithm cannot honour is an error naming the key,
+ * never silently ignored.
+ */
+final class RlChecks {
+    private RlChecks() {
+    }
+
+    static void check(TrainConfig c) {
+        Algorithm a = c.algorithm();
+        boolean rl = a == Algorithm.PPO || a == Algorithm.GRPO || a == Algorithm.REPO;
+        if (!rl) {
+            return;
+        }
+        String name = a.yamlName();
+        if (!c.fullParameter() && c.lora().dropout() != null && c.lora().dropout() > 0) {
+            fail("lora.dropout is " + c.lora().dropout() + ", but " + name + " runs every forward (old log-probs, values, updates)"
+                    + " with dropout off so that the first PPO ratio is exactly 1; set lora.dropout: 0");
+        }
+        TrainConfig.PpoSection p = c.ppo();
+        if (a == Algorithm.GRPO) {
+            if (p.klMode() == TrainConfig.KlMode.REWARD) {
+                fail("ppo.kl_mode reward: GRPO has no per-token rewards (each reply gets its group-normalised advantage);"
+                        + " use kl_mode: loss, the GRPO paper's KL term");
+            }
+            if (p.criticInit() != TrainConfig.CriticInit.RANDOM || p.criticLr() != null || p.criticWarmupSteps() > 0) {
+                fail("ppo.critic_init, ppo.critic_lr and ppo.critic_warmup_steps: GRPO has no critic");
+            }
+        } else if (c.grpo().dynamicSampling()) {
+            fail("grpo.dynamic_sampling: " + name + " samples one reply per prompt, so there are no groups to filter");
+        }
+        if (c.rollout().evalEvery() > 0 && c.data().eval() == null) {
+            fail("rollout.eval_every " + c.rollout().evalEvery() + " needs data.eval, a held-out prompt file");
+        }
+        if (c.rewards().rmCentre() != repo.rewards.rm.ScoreStats.Centring.NONE && c.rewards().rmHead() == null) {
+            fail("rewards.rm_centre " + c.rewards().rmCentre().name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs rewards.rm_head (its folder holds the RM's score_stats.json)");
+        }
+    }
+
+    private static void fail(String message) {
+        throw new IllegalArgumentException(message);
+    }
+}
