@@ -15,10 +15,7 @@ final class RlChecks {
             return;
         }
         String name = a.yamlName();
-        if (!c.fullParameter() && c.lora().dropout() != null && c.lora().dropout() > 0) {
-            fail("lora.dropout is " + c.lora().dropout() + ", but " + name + " runs every forward (old log-probs, values, updates)"
-                    + " with dropout off so that the first PPO ratio is exactly 1; set lora.dropout: 0");
-        }
+        // lora.dropout is not checked: RL forwards run without LoRA dropout whatever it says (see RlMethod)
         TrainConfig.PpoSection p = c.ppo();
         if (a == Algorithm.GRPO) {
             if (p.klMode() == TrainConfig.KlMode.REWARD) {
