@@ -8,15 +8,15 @@ final class RlChecks {
     private RlChecks() {
     }
 
-    static void check(TrainConfig c) {
-        Algorithm a = c.algorithm();
+    /** Called from TrainConfig's compact constructor, so it takes the (defaulted) sections, not the record. */
+    static void check(Algorithm a, TrainConfig.DataSection data, TrainConfig.RolloutSection rollout, TrainConfig.PpoSection p,
+                      TrainConfig.GrpoSection grpo, TrainConfig.RewardsSection rewards) {
         boolean rl = a == Algorithm.PPO || a == Algorithm.GRPO || a == Algorithm.REPO;
         if (!rl) {
             return;
         }
         String name = a.yamlName();
         // lora.dropout is not checked: RL forwards run without LoRA dropout whatever it says (see RlMethod)
-        TrainConfig.PpoSection p = c.ppo();
         if (a == Algorithm.GRPO) {
             if (p.klMode() == TrainConfig.KlMode.REWARD) {
                 fail("ppo.kl_mode reward: GRPO has no per-token rewards (each reply gets its group-normalised advantage);"
@@ -25,14 +25,14 @@ final class RlChecks {
             if (p.criticInit() != TrainConfig.CriticInit.RANDOM || p.criticLr() != null || p.criticWarmupSteps() > 0) {
                 fail("ppo.critic_init, ppo.critic_lr and ppo.critic_warmup_steps: GRPO has no critic");
             }
-        } else if (c.grpo().dynamicSampling()) {
+        } else if (grpo.dynamicSampling()) {
             fail("grpo.dynamic_sampling: " + name + " samples one reply per prompt, so there are no groups to filter");
         }
-        if (c.rollout().evalEvery() > 0 && c.data().eval() == null) {
-            fail("rollout.eval_every " + c.rollout().evalEvery() + " needs data.eval, a held-out prompt file");
+        if (rollout.evalEvery() > 0 && data.eval() == null) {
+            fail("rollout.eval_every " + rollout.evalEvery() + " needs data.eval, a held-out prompt file");
         }
-        if (c.rewards().rmCentre() != repo.rewards.rm.ScoreStats.Centring.NONE && c.rewards().rmHead() == null) {
-            fail("rewards.rm_centre " + c.rewards().rmCentre().name().toLowerCase(java.util.Locale.ROOT)
+        if (rewards.rmCentre() != repo.rewards.rm.ScoreStats.Centring.NONE && rewards.rmHead() == null) {
+            fail("rewards.rm_centre " + rewards.rmCentre().name().toLowerCase(java.util.Locale.ROOT)
                     + " needs rewards.rm_head (its folder holds the RM's score_stats.json)");
         }
     }

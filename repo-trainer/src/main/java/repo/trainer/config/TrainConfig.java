@@ -78,7 +78,7 @@ public record TrainConfig(
         if (fullParameter && precision == ModelOptions.Precision.FP16_WEIGHTS) {
             throw new IllegalArgumentException("full_parameter training needs precision FP32 (or FP64), not FP16_WEIGHTS");
         }
-        RlChecks.check(this);
+        RlChecks.check(algorithm, data, rollout, ppo, grpo, rewards);
     }
 
     static void require(boolean ok, String key, String expected) {
