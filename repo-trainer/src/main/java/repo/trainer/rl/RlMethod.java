@@ -147,10 +147,12 @@ public final class RlMethod implements TrainingMethod<Sample> {
         return out;
     }
 
-    /** The sample with {@code finish_reason} ("stop" or "length") in its metadata, for reward sources that care. */
+    /** The sample with {@code finish_reason} ("stop" or "length") added to its metadata, when it has metadata. */
     private static Sample withFinish(Sample s, Generation g) {
-        com.fasterxml.jackson.databind.node.ObjectNode meta = s.metadata() == null
-                ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : s.metadata().deepCopy();
+        if (s.metadata() == null) {
+            return s;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode meta = s.metadata().deepCopy();
         meta.put("finish_reason", g.finishReason().openAiName());
         return new Sample(s.id(), s.prompt(), s.completion(), s.completionIds(), meta);
     }
