@@ -295,7 +295,7 @@ class RlTrustTest {
         RewardModel byPrompt = samples -> samples.stream().map(i -> SourceResult.ok("rm",
                 Integer.parseInt(i.id().substring(1)) % 2 == 0 ? 1.0 : -1.0, List.of(), 0)).toList();
         TrainConfig c = config("ppo", "critic-ev", """
-                ppo: {epochs: 4, minibatch_size: 8, critic_lr: 0.01, critic_warmup_steps: 8, lambda: 1.0}
+                ppo: {epochs: 8, minibatch_size: 8, critic_lr: 0.02, critic_warmup_steps: 8, lambda: 1.0, value_clip: 10.0}
                 train: {max_steps: 8, save_every: 8, progress: false}
                 """);
         List<MetricsLog.Entry> log = train(c, rmOnly(byPrompt));
