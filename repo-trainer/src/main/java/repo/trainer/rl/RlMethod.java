@@ -99,7 +99,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
         List<Rollout.Scored> scored = score(step, rollouts);                              // 2. reward sources
         RolloutShaping.Shaped shaped = RolloutShaping.shape(config, scored);              // 3. clip, overlong, dynamic sampling
         List<Rollout.Evaluated> all = evaluate(shaped.scored());                          // 4. old policy, base, critic
-        List<Rollout.Experience> kept = advantages(step, all);                            // 5. GAE or group normalisation
+        List<Rollout.Experience> kept = advantages(all);                            // 5. GAE or group normalisation
         double beta = state.klCoef;
         RlMetrics.Update u = update.run(step, kept, optimizers, lr, beta);                // 6. clipped updates
         MetricsLog.Entry e = metrics.entry(step, lr, all, kept, u, models.hasCritic(),    // 7. diagnostics
@@ -169,7 +169,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
             Path dir = Files.createDirectories(config.output().resolve("traces"));
             RewardTrace.writeAll(dir.resolve(String.format(Locale.ROOT, "step-%06d.jsonl", step)), traces);
         }
-        failures.check(step, traces);
+        failures.check(traces);
         List<Rollout.Scored> out = new ArrayList<>();
         for (int i = 0; i < rollouts.size(); i++) {
             out.add(Rollout.Scored.of(rollouts.get(i), traces.get(i)));
@@ -217,12 +217,12 @@ public final class RlMethod implements TrainingMethod<Sample> {
 
     // 5. advantages --------------------------------------------------------------------------------
 
-    private List<Rollout.Experience> advantages(int step, List<Rollout.Evaluated> all) {
+    private List<Rollout.Experience> advantages(List<Rollout.Evaluated> all) {
         List<Rollout.Experience> kept = config.algorithm() == Algorithm.GRPO ? groupAdvantages(all) : gaeAdvantages(all);
         boolean allSpreadless = config.grpo().dynamicSampling() && all.stream().anyMatch(e -> e.scored().reward() != null)
                 && all.stream().filter(e -> e.scored().reward() != null).allMatch(e -> !e.scored().trained() && !e.rollout().truncated());
         if (kept.isEmpty() && !allSpreadless) { // every group without spread under dynamic sampling: a step without update
-            throw new IllegalStateException("step " + step + ": no completion survived to train on: " + SourceFailures.why(all)
+            throw new IllegalStateException("no completion survived to train on: " + SourceFailures.why(all)
                     + "; see the step's reward traces");
         }
         return kept;

@@ -27,7 +27,7 @@ final class SourceFailures {
     }
 
     /** Counts each source's failures in the step's traces; throws {@link TooManyFailures} above the threshold. */
-    void check(int step, List<RewardTrace> traces) {
+    void check(List<RewardTrace> traces) {
         Map<String, Integer> count = new LinkedHashMap<>();
         Map<String, String> first = new LinkedHashMap<>();
         for (RewardTrace t : traces) {
@@ -40,8 +40,8 @@ final class SourceFailures {
         }
         for (Map.Entry<String, Integer> e : count.entrySet()) {
             if (e.getValue() > maxFraction * traces.size()) {
-                throw new TooManyFailures(String.format(Locale.ROOT, "step %d: reward source '%s' failed on %d of %d completions, "
-                        + "more than rewards.max_source_failures %s allows; first error: %s", step, e.getKey(), e.getValue(),
+                throw new TooManyFailures(String.format(Locale.ROOT, "reward source '%s' failed on %d of %d completions, "
+                        + "more than rewards.max_source_failures %s allows; first error: %s", e.getKey(), e.getValue(),
                         traces.size(), maxFraction, first.get(e.getKey())));
             }
         }

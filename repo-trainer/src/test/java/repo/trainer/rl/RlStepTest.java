@@ -191,7 +191,7 @@ class RlStepTest {
         }, null);
         try (RlModels m = RlModels.open(c)) {
             assertThatThrownBy(() -> RlTrainer.train(c, m, RolloutScorer.of(half), false, Integer.MAX_VALUE))
-                    .hasMessageContaining("step 1: reward source 'rm' failed on 2 of 4 completions, more than "
+                    .hasMessageContaining("ppo stopped at step 1: reward source 'rm' failed on 2 of 4 completions, more than "
                             + "rewards.max_source_failures 0.2 allows; first error: judge endpoint returned 503")
                     .hasMessageContaining("no checkpoint was written yet");
         }
@@ -200,7 +200,7 @@ class RlStepTest {
                 samples -> samples.stream().map(s -> SourceResult.failure("rm", "timeout", 1)).toList(), null);
         try (RlModels m = RlModels.open(lenient)) {
             assertThatThrownBy(() -> RlTrainer.train(lenient, m, RolloutScorer.of(all), false, Integer.MAX_VALUE))
-                    .hasMessageContaining("step 1: no completion survived to train on: 4 completions (4 × dropped: rm failed (timeout)");
+                    .hasMessageContaining("ppo stopped at step 1: no completion survived to train on: 4 completions (4 × dropped: rm failed (timeout)");
         }
     }
 
