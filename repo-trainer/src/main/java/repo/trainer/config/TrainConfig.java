@@ -71,13 +71,14 @@ public record TrainConfig(
         optim = optim == null ? new OptimSection(null, null, null, null, null, null, null, null, null) : optim;
         train = train == null ? new LoopSection(null, null, null, null, null, null, null, null) : train;
         dpo = dpo == null ? new DpoSection(null) : dpo;
-        rollout = rollout == null ? new RolloutSection(null, null, null, null, null) : rollout;
-        ppo = ppo == null ? new PpoSection(null, null, null, null, null, null, null, null, null, null, null, null, null) : ppo;
-        grpo = grpo == null ? new GrpoSection(null, null) : grpo;
-        rewards = rewards == null ? new RewardsSection(null, null, null, null, null, null, null) : rewards;
+        rollout = rollout == null ? new RolloutSection(null, null, null, null, null, null, null, null, null) : rollout;
+        ppo = ppo == null ? new PpoSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : ppo;
+        grpo = grpo == null ? new GrpoSection(null, null, null) : grpo;
+        rewards = rewards == null ? new RewardsSection(null, null, null, null, null, null, null, null) : rewards;
         if (fullParameter && precision == ModelOptions.Precision.FP16_WEIGHTS) {
             throw new IllegalArgumentException("full_parameter training needs precision FP32 (or FP64), not FP16_WEIGHTS");
         }
+        RlChecks.check(algorithm, data, rollout, ppo, grpo, rewards);
     }
 
     static void require(boolean ok, String key, String expected) {
@@ -199,11 +200,22 @@ public record TrainConfig(
     /**
      * How replies are sampled during RL. Defaults: 512 new tokens (the paper's max response), temperature 1.0,
      * top-p 1.0, top-k 0 (sample the policy as it is, so old log-probs are the sampling distribution), 8 prompts
-     * per step.
+     * per step; a reply cut at {@code max_new_tokens} is scored as is; no pass count (train.max_steps decides);
+     * no periodic evaluation.
+     *
+     * @param overlong what a reply cut at max_new_tokens gets: as_is, penalty (reward + overlong_penalty), mask (no update)
+     * @param overlongPenalty added to a cut reply's reward under {@code overlong: penalty} (default −1.0)
+     * @param epochs passes over the prompt set; when set, the run has ceil(epochs · prompts / prompts_per_step) steps
+     *     in place of {@code train.max_steps} (distinct from {@code ppo.epochs}, the passes over each rollout batch)
+     * @param evalEvery every N steps (and at the last), sample replies for the held-out prompts ({@code data.eval})
+     *     and score them; the policy with the best mean reward so far is kept in {@code best/}; 0 = off
      */
     public record RolloutSection(@JsonProperty("max_new_tokens") Integer maxNewTokens, Double temperature,
                                  @JsonProperty("top_p") Double topP, @JsonProperty("top_k") Integer topK,
-                                 @JsonProperty("prompts_per_step") Integer promptsPerStep) {
+                                 @JsonProperty("prompts_per_step") Integer promptsPerStep,
+                                 repo.trainer.algo.RewardShaping.Overlong overlong,
+                                 @JsonProperty("overlong_penalty") Double overlongPenalty,
+                                 Double epochs, @JsonProperty("eval_every") Integer evalEvery) {
         public RolloutSection {
             maxNewTokens = positive("rollout.max_new_tokens", maxNewTokens, 512);
             temperature = temperature == null ? 1.0 : temperature;
@@ -214,6 +226,23 @@ public record TrainConfig(
                 throw new IllegalArgumentException("rollout: temperature must be > 0, top_p in (0, 1], top_k >= 0; got "
                         + temperature + ", " + topP + ", " + topK);
             }
+            overlong = overlong == null ? repo.trainer.algo.RewardShaping.Overlong.AS_IS : overlong;
+            overlongPenalty = overlongPenalty == null ? -1.0 : overlongPenalty;
+            if (!Double.isFinite(overlongPenalty)) {
+                throw new IllegalArgumentException("rollout.overlong_penalty must be a finite number, got " + overlongPenalty);
+            }
+            if (epochs != null && !(epochs > 0 && Double.isFinite(epochs))) {
+                throw new IllegalArgumentException("rollout.epochs must be > 0 (passes over the prompt set), got " + epochs);
+            }
+            evalEvery = evalEvery == null ? 0 : evalEvery;
+            if (evalEvery < 0) {
+                throw new IllegalArgumentException("rollout.eval_every must be >= 0 (0 = off), got " + evalEvery);
+            }
+        }
+
+        /** Optimiser steps of an RL run over {@code prompts} prompts: from {@code epochs} when set, else {@code maxSteps}. */
+        public int steps(int prompts, int maxSteps) {
+            return epochs == null ? maxSteps : (int) Math.max(1, Math.ceil(epochs * prompts / promptsPerStep));
         }
     }
 
@@ -225,8 +254,19 @@ public record TrainConfig(
      * 2 epochs over each rollout batch, minibatches of 4 replies, value coefficient 0.5, no entropy bonus,
      * whitened advantages, no KL penalty (KL to the base is still measured), k3 estimator.
      *
-     * @param critic the critic adapter's LoRA settings (default: the policy's)
-     * @param criticInit {@code rm} warm-starts the value head from the reward model's score head; {@code random} does not
+     * @param criticInit {@code rm} starts the critic as the reward model (its adapter and score head: V = RM score);
+     *     {@code random} starts a fresh adapter and value head
+     * @param clipEpsHigh upper clip of the ratio, 1 + clip_eps_high ("clip-higher", DAPO 0.28); default clip_eps
+     * @param dualClip c &gt; 1 caps the loss of negative-advantage tokens at −c·A (dual-clip PPO, 3); default off
+     * @param lossAgg token_mean, seq_mean_token_mean or seq_mean_token_sum; default token_mean for PPO/REPO and
+     *     seq_mean_token_mean (the GRPO paper's per-reply mean) for GRPO
+     * @param klTarget with a KL penalty, the adaptive controller's target KL (per token); default fixed kl_coef
+     * @param klHorizon the adaptive controller's horizon in replies (default 10000)
+     * @param targetKl stop the rest of a step's updates once a minibatch's approximate KL to the old policy exceeds
+     *     1.5 · target_kl; default off
+     * @param criticLr the critic's peak learning rate (same schedule); default optim.lr
+     * @param criticWarmupSteps the first N steps update the critic only (default 0)
+     * @param rewardClip clip each reply's reward to [−reward_clip, reward_clip] before advantages; default off
      */
     public record PpoSection(Integer epochs, @JsonProperty("minibatch_size") Integer minibatchSize,
                              @JsonProperty("clip_eps") Double clipEps, @JsonProperty("value_clip") Double valueClip,
@@ -235,7 +275,13 @@ public record TrainConfig(
                              @JsonProperty("whiten_advantages") Boolean whitenAdvantages,
                              @JsonProperty("kl_coef") Double klCoef, @JsonProperty("kl_mode") KlMode klMode,
                              @JsonProperty("kl_estimator") repo.trainer.algo.Kl.Estimator klEstimator,
-                             @JsonProperty("critic_init") CriticInit criticInit) {
+                             @JsonProperty("critic_init") CriticInit criticInit,
+                             @JsonProperty("clip_eps_high") Double clipEpsHigh, @JsonProperty("dual_clip") Double dualClip,
+                             @JsonProperty("loss_agg") repo.trainer.algo.PolicyLoss.Aggregation lossAgg,
+                             @JsonProperty("kl_target") Double klTarget, @JsonProperty("kl_horizon") Double klHorizon,
+                             @JsonProperty("target_kl") Double targetKl, @JsonProperty("critic_lr") Double criticLr,
+                             @JsonProperty("critic_warmup_steps") Integer criticWarmupSteps,
+                             @JsonProperty("reward_clip") Double rewardClip) {
         public PpoSection {
             epochs = positive("ppo.epochs", epochs, 2);
             minibatchSize = positive("ppo.minibatch_size", minibatchSize, 4);
@@ -259,15 +305,50 @@ public record TrainConfig(
             if (klMode != KlMode.NONE && !(klCoef > 0)) {
                 throw new IllegalArgumentException("ppo.kl_mode " + klMode + " needs ppo.kl_coef > 0");
             }
+            clipEpsHigh = clipEpsHigh == null ? clipEps : clipEpsHigh;
+            try {
+                new repo.trainer.algo.PolicyLoss.Clip(clipEps, clipEpsHigh, dualClip);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ppo.clip_eps_high / ppo.dual_clip: " + e.getMessage(), e);
+            }
+            klHorizon = klHorizon == null ? 10000.0 : klHorizon;
+            criticWarmupSteps = criticWarmupSteps == null ? 0 : criticWarmupSteps;
+            if (klTarget != null && (!(klTarget > 0) || klMode == KlMode.NONE)) {
+                throw new IllegalArgumentException("ppo.kl_target " + klTarget + " needs a value > 0 and ppo.kl_mode reward or loss"
+                        + " (the adaptive controller steers kl_coef)");
+            }
+            if (!(klHorizon > 0) || targetKl != null && !(targetKl > 0) || criticLr != null && !(criticLr > 0)
+                    || criticWarmupSteps < 0 || rewardClip != null && !(rewardClip > 0)) {
+                throw new IllegalArgumentException("ppo: kl_horizon, target_kl, critic_lr and reward_clip must be > 0 and"
+                        + " critic_warmup_steps >= 0; got " + klHorizon + ", " + targetKl + ", " + criticLr + ", " + rewardClip
+                        + ", " + criticWarmupSteps);
+            }
+        }
+
+        /** The loss aggregation: as set, else the algorithm's default. */
+        public repo.trainer.algo.PolicyLoss.Aggregation aggregation(Algorithm algorithm) {
+            return lossAgg != null ? lossAgg : algorithm == Algorithm.GRPO
+                    ? repo.trainer.algo.PolicyLoss.Aggregation.SEQ_MEAN_TOKEN_MEAN : repo.trainer.algo.PolicyLoss.Aggregation.TOKEN_MEAN;
+        }
+
+        /** The surrogate's clip settings. */
+        public repo.trainer.algo.PolicyLoss.Clip clip() {
+            return new repo.trainer.algo.PolicyLoss.Clip(clipEps, clipEpsHigh, dualClip);
         }
     }
 
     /** How the value head starts. */
     public enum CriticInit { RANDOM, RM }
 
-    /** GRPO settings: {@code group_size} samples per prompt (default 8), advantages divided by the group std (default true). */
-    public record GrpoSection(@JsonProperty("group_size") Integer groupSize, @JsonProperty("scale_by_std") Boolean scaleByStd) {
+    /**
+     * GRPO settings: {@code group_size} samples per prompt (default 8), advantages divided by the group std (default
+     * true), and DAPO dynamic sampling: groups whose rewards do not differ are left out of the update (default false;
+     * their share is reported either way).
+     */
+    public record GrpoSection(@JsonProperty("group_size") Integer groupSize, @JsonProperty("scale_by_std") Boolean scaleByStd,
+                              @JsonProperty("dynamic_sampling") Boolean dynamicSampling) {
         public GrpoSection {
+            dynamicSampling = dynamicSampling != null && dynamicSampling;
             groupSize = positive("grpo.group_size", groupSize, 8);
             if (groupSize < 2) {
                 throw new IllegalArgumentException("grpo.group_size must be at least 2 (a group baseline needs two samples)");
@@ -286,15 +367,19 @@ public record TrainConfig(
      * @param rmHead the RM's {@code score_head.safetensors}
      * @param judge the judge YAML (see configs/judge.yaml); null = the offline rubric-rules judge
      * @param rmBatchSize replies per RM forward
+     * @param rmCentre what the RM source does with its raw score: none, mean (score − the RM's mean score on its
+     *     training data, from score_stats.json beside rm_head) or standardize (also divided by that std)
      * @param traces write every scored rollout as a reward-trace line to {@code output/traces.jsonl}
      * @param maxSourceFailures the largest fraction of a step's completions a reward source may fail on (default 0.2);
      *     above it the run stops, naming the source, its first error and the last checkpoint
      */
     public record RewardsSection(Path pipeline, @JsonProperty("rm_adapter") Path rmAdapter, @JsonProperty("rm_head") Path rmHead,
                                  Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces,
-                                 @JsonProperty("max_source_failures") Double maxSourceFailures) {
+                                 @JsonProperty("max_source_failures") Double maxSourceFailures,
+                                 @JsonProperty("rm_centre") repo.rewards.rm.ScoreStats.Centring rmCentre) {
         public RewardsSection {
             rmBatchSize = positive("rewards.rm_batch_size", rmBatchSize, 8);
+            rmCentre = rmCentre == null ? repo.rewards.rm.ScoreStats.Centring.NONE : rmCentre;
             traces = traces == null || traces;
             maxSourceFailures = maxSourceFailures == null ? 0.2 : maxSourceFailures;
             if (!(maxSourceFailures >= 0 && maxSourceFailures <= 1)) {

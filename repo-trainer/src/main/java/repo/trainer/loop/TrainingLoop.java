@@ -64,7 +64,8 @@ public final class TrainingLoop<E> {
         Path runDir = config.output();
         TrainConfig.LoopSection loop = config.train();
         RunFolder.Start start = RunFolder.begin(runDir, resume);
-        LrSchedule schedule = config.optim().schedule(loop.maxSteps());
+        int maxSteps = method.totalSteps(loop.maxSteps(), train.size());
+        LrSchedule schedule = config.optim().schedule(maxSteps);
         Checkpoints checkpoints = new Checkpoints(loop.keepLast());
         DataOrder order = new DataOrder(train.size(), config.seed(), true);
         try (Optimizers optimizers = new Optimizers(method.parameterGroups(), config.optim())) {
@@ -76,8 +77,8 @@ public final class TrainingLoop<E> {
             MetricsLog metrics = start.metrics();
             DataOrder.Cursor cursor = order.cursor(start.position());
             MetricsLog.Entry last = null;
-            try (metrics; Progress progress = Progress.start(name, loop.maxSteps(), start.step(), loop.progressOptions())) {
-                for (int step = start.step() + 1; step <= loop.maxSteps(); step++) {
+            try (metrics; Progress progress = Progress.start(name, maxSteps, start.step(), loop.progressOptions())) {
+                for (int step = start.step() + 1; step <= maxSteps; step++) {
                     List<E> batch = new ArrayList<>();
                     for (int i = 0; i < method.examplesPerStep(); i++) {
                         batch.add(train.get(cursor.next()));
@@ -85,17 +86,17 @@ public final class TrainingLoop<E> {
                     last = step(step, batch, optimizers, schedule.lr(step), runDir);
                     metrics.append(last);
                     progress.update(step, method.progress(last));
-                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || step == stopAfter) {
+                    if (step % loop.saveEvery() == 0 || step == maxSteps || step == stopAfter) {
                         save(checkpoints, runDir, step, cursor.position(), optimizers);
                     }
-                    if (step == stopAfter && step < loop.maxSteps()) {
+                    if (step == stopAfter && step < maxSteps) {
                         return new Result(step, last, null);
                     }
                 }
             }
             Path finalDir = runDir.resolve(FINAL);
             Checkpoints.replaceFolder(finalDir, method::save);
-            return new Result(loop.maxSteps(), last, finalDir);
+            return new Result(maxSteps, last, finalDir);
         }
     }
 
