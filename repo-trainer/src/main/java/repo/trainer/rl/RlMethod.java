@@ -219,8 +219,10 @@ public final class RlMethod implements TrainingMethod<Sample> {
 
     private List<Rollout.Experience> advantages(List<Rollout.Evaluated> all) {
         List<Rollout.Experience> kept = config.algorithm() == Algorithm.GRPO ? groupAdvantages(all) : gaeAdvantages(all);
+        boolean masking = config.rollout().overlong() == repo.trainer.algo.RewardShaping.Overlong.MASK;
         boolean allSpreadless = config.grpo().dynamicSampling() && all.stream().anyMatch(e -> e.scored().reward() != null)
-                && all.stream().filter(e -> e.scored().reward() != null).allMatch(e -> !e.scored().trained() && !e.rollout().truncated());
+                && all.stream().filter(e -> e.scored().reward() != null)
+                        .allMatch(e -> !e.scored().trained() && !(masking && e.rollout().truncated()));
         if (kept.isEmpty() && !allSpreadless) { // every group without spread under dynamic sampling: a step without update
             throw new IllegalStateException("no completion survived to train on: " + SourceFailures.why(all)
                     + "; see the step's reward traces");

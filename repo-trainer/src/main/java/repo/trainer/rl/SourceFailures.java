@@ -53,7 +53,8 @@ final class SourceFailures {
         for (Rollout.Evaluated e : all) {
             String note = e.scored().trace().combined().dropped() ? "dropped: " + e.scored().trace().combined().note()
                     : e.rollout().replyLength() == 0 ? "empty completion"
-                    : !e.scored().trained() ? (e.rollout().truncated() ? "cut at max_new_tokens, masked by rollout.overlong: mask"
+                    : !e.scored().trained() ? (e.rollout().truncated()
+                    ? "cut at max_new_tokens and not trained (rollout.overlong: mask, or grpo.dynamic_sampling)"
                     : "in a group without reward spread (grpo.dynamic_sampling)") : "kept";
             notes.merge(note, 1, Integer::sum);
         }

@@ -338,7 +338,7 @@ class RlTrustTest {
                 train: {max_steps: 1, save_every: 1, progress: false}
                 """);
         // every reply is cut at 2 tokens: masked, nothing is left to train on, and the step says so
-        assertThatThrownBy(() -> train(mask, rmOnly(contextTarget()))).hasMessageContaining("masked by rollout.overlong: mask");
+        assertThatThrownBy(() -> train(mask, rmOnly(contextTarget()))).hasMessageContaining("rollout.overlong: mask");
         RewardModel one = samples -> samples.stream().map(i -> SourceResult.ok("rm", 1.0, List.of(), 0)).toList();
         TrainConfig penalty = config("ppo", "overlong-penalty", """
                 rollout: {max_new_tokens: 2, prompts_per_step: 8, top_k: 8, overlong: penalty, overlong_penalty: -0.75}
