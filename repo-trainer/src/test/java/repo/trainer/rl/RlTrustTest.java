@@ -295,13 +295,17 @@ class RlTrustTest {
                 c.train(), c.dpo(), c.rollout(), c.ppo(), c.grpo(), c.rewards());
     }
 
-    /** The reward depends only on the prompt (+1, −1, +1, −1): a value the critic can learn from the context alone. */
+    /**
+     * The reward depends only on the prompt (+1, −1, +1, −1) and replies are one token, so the value of the state
+     * before it is a function of the context the critic can learn.
+     */
     @Test
     void criticLearnsALearnableValue() throws IOException {
         RewardModel byPrompt = samples -> samples.stream().map(i -> SourceResult.ok("rm",
                 Integer.parseInt(i.id().substring(1)) % 2 == 0 ? 1.0 : -1.0, List.of(), 0)).toList();
         TrainConfig c = config("ppo", "critic-ev", """
-                ppo: {epochs: 8, minibatch_size: 8, critic_lr: 0.02, critic_warmup_steps: 8, lambda: 1.0, value_clip: 10.0}
+                rollout: {max_new_tokens: 1, prompts_per_step: 8, top_k: 8}
+                ppo: {epochs: 8, minibatch_size: 8, critic_lr: 0.01, critic_warmup_steps: 8, lambda: 1.0, value_clip: 10.0}
                 train: {max_steps: 8, save_every: 8, progress: false}
                 """);
         List<MetricsLog.Entry> log = train(c, rmOnly(byPrompt));
