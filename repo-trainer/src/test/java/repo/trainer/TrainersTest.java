@@ -20,7 +20,14 @@ import repo.core.model.ModelInit;
 import repo.core.model.ModelOptions;
 import repo.core.model.Qwen3Config;
 import repo.core.model.Qwen3Model;
+import repo.core.text.ChatFormat;
+import repo.core.text.QwenTokenizer;
+import repo.rewards.rm.ScoreHeadRewardModel;
+import repo.rewards.rm.ScoreStats;
 import repo.trainer.common.MetricsLog;
+import repo.trainer.data.Jsonl;
+import repo.trainer.data.PreferencePair;
+import repo.trainer.loop.Sequences;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.dpo.DpoTrainer;
 import repo.trainer.loop.TrainableModel;
@@ -140,6 +147,26 @@ class TrainersTest {
         assertThat(last.extra().get("accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(last.extra().get("eval_accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(r.finalDir().resolve(RmTrainer.HEAD_FILE)).exists();
+        // the saved RM carries the mean and std of its own scores on the training replies, chosen and rejected
+        ScoreStats saved = ScoreStats.besideHead(r.finalDir().resolve(RmTrainer.HEAD_FILE)).orElseThrow();
+        try (ScoreHeadRewardModel rm = ScoreHeadRewardModel.load(model, r.finalDir().resolve("adapter"),
+                r.finalDir().resolve(RmTrainer.HEAD_FILE), ModelOptions.cpu(), 8);
+             QwenTokenizer tok = QwenTokenizer.fromDirectory(model)) {
+            List<long[]> seqs = new ArrayList<>();
+            for (PreferencePair p : Jsonl.readPreferences(prefsTrain)) {
+                seqs.add(Sequences.promptAndReply(p.prompt(), p.chosen(), tok, new ChatFormat()).ids());
+                seqs.add(Sequences.promptAndReply(p.prompt(), p.rejected(), tok, new ChatFormat()).ids());
+            }
+            double[] scores = new double[seqs.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = rm.scoreTokens(List.of(seqs.get(i)))[0];
+            }
+            ScoreStats expected = ScoreStats.of(scores);
+            assertThat(saved.count()).isEqualTo(scores.length);
+            assertThat(saved.mean()).isCloseTo(expected.mean(), within(1e-5));
+            assertThat(saved.std()).isCloseTo(expected.std(), within(1e-5));
+            assertThat(saved.std()).isGreaterThan(0.0);
+        }
     }
 
     @Test

@@ -2,8 +2,9 @@ package repo.rewards.combine;
 
 /**
  * Running mean and standard deviation (Welford) of a stream of scores, and whitening with them:
- * {@code (x - mean) / std}. With fewer than two values, or a zero spread, it returns {@code x - mean}.
- * Not thread-safe.
+ * {@code (x - mean) / std}. With fewer than two values, or a zero spread, it returns {@code x - mean}, so a
+ * cold start maps the first item to 0; {@link #warmStarted} begins from prior statistics (e.g. the reward
+ * model's scores on its training data) instead. Not thread-safe.
  */
 public final class RunningWhitening {
     private long count;
@@ -17,6 +18,22 @@ public final class RunningWhitening {
 
     public RunningWhitening(double eps) {
         this.eps = eps;
+    }
+
+    /**
+     * Statistics as if {@code count} values of this mean and population standard deviation had been seen: the
+     * first item is whitened against the prior, not mapped to 0, and the prior's weight fades as items arrive.
+     */
+    public static RunningWhitening warmStarted(double mean, double std, long count) {
+        if (!Double.isFinite(mean) || !Double.isFinite(std) || std < 0 || count < 1) {
+            throw new IllegalArgumentException("a warm start needs a finite mean, a finite std >= 0 and count >= 1; got "
+                    + mean + ", " + std + ", " + count);
+        }
+        RunningWhitening w = new RunningWhitening();
+        w.count = count;
+        w.mean = mean;
+        w.m2 = std * std * count;
+        return w;
     }
 
     /** Adds a value to the statistics. */

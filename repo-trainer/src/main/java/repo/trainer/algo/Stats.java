@@ -67,4 +67,16 @@ public final class Stats {
         double vr = variance(returns);
         return vr == 0 ? Double.NaN : 1 - variance(diff) / vr;
     }
+
+    /** Mean squared error of the critic, mean((V − R)²) ({@code NaN} for no values). */
+    public static double valueError(double[] values, double[] returns) {
+        if (values.length != returns.length) {
+            throw new IllegalArgumentException("values (" + values.length + ") and returns (" + returns.length + ") differ in length");
+        }
+        double s = 0;
+        for (int i = 0; i < values.length; i++) {
+            s += (values[i] - returns[i]) * (values[i] - returns[i]);
+        }
+        return values.length == 0 ? Double.NaN : s / values.length;
+    }
 }

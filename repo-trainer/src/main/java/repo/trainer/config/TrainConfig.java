@@ -70,6 +70,7 @@ public record TrainConfig(
         grpo = grpo == null ? defaults(GrpoSection.class) : grpo;
         rewards = rewards == null ? defaults(RewardsSection.class) : rewards;
         CrossChecks.check(algorithm, precision, fullParameter, optim, train, ppo, rewards);
+        RlChecks.check(algorithm, data, rollout, ppo, grpo, rewards);
     }
 
     /** A section with every key at its default: the record bound from an empty mapping. */
@@ -190,17 +191,39 @@ public record TrainConfig(
     /**
      * How replies are sampled during RL. Defaults: 512 new tokens (the paper's max response), temperature 1.0,
      * top-p 1.0, top-k 0 (sample the policy as it is, so old log-probs are the sampling distribution), 8 prompts
-     * per step.
+     * per step; a reply cut at {@code max_new_tokens} is scored as is; no pass count (train.max_steps decides);
+     * no periodic evaluation.
+     *
+     * @param overlong what a reply cut at max_new_tokens gets: as_is, penalty (reward + overlong_penalty), mask (no update)
+     * @param overlongPenalty added to a cut reply's reward under {@code overlong: penalty} (default −1.0)
+     * @param epochs passes over the prompt set; when set, the run has ceil(epochs · prompts / prompts_per_step) steps
+     *     in place of {@code train.max_steps} (distinct from {@code ppo.epochs}, the passes over each rollout batch)
+     * @param evalEvery every N steps (and at the last), sample replies for the held-out prompts ({@code data.eval})
+     *     and score them; the policy with the best mean reward so far is kept in {@code best/}; 0 = off
      */
     public record RolloutSection(@JsonProperty("max_new_tokens") Integer maxNewTokens, Double temperature,
                                  @JsonProperty("top_p") Double topP, @JsonProperty("top_k") Integer topK,
-                                 @JsonProperty("prompts_per_step") Integer promptsPerStep) {
+                                 @JsonProperty("prompts_per_step") Integer promptsPerStep,
+                                 repo.trainer.algo.RewardShaping.Overlong overlong,
+                                 @JsonProperty("overlong_penalty") Double overlongPenalty,
+                                 Double epochs, @JsonProperty("eval_every") Integer evalEvery) {
         public RolloutSection {
             maxNewTokens = Check.integer("rollout.max_new_tokens", maxNewTokens, 512, 1, 1 << 20);
             temperature = Check.number("rollout.temperature", temperature, 1.0, "(0, 100]");
             topP = Check.number("rollout.top_p", topP, 1.0, "(0, 1]");
             topK = Check.integer("rollout.top_k", topK, 0, 0, 1 << 20);
             promptsPerStep = Check.integer("rollout.prompts_per_step", promptsPerStep, 8, 1, 1 << 20);
+            overlong = overlong == null ? repo.trainer.algo.RewardShaping.Overlong.AS_IS : overlong;
+            overlongPenalty = Check.number("rollout.overlong_penalty", overlongPenalty, -1.0, "[-1e6, 1e6]");
+            if (epochs != null) {
+                epochs = Check.number("rollout.epochs", epochs, 1.0, "(0, 1e6]"); // passes over the prompt set
+            }
+            evalEvery = Check.integer("rollout.eval_every", evalEvery, 0, 0, 1 << 20); // 0 = off
+        }
+
+        /** Optimiser steps of an RL run over {@code prompts} prompts: from {@code epochs} when set, else {@code maxSteps}. */
+        public int steps(int prompts, int maxSteps) {
+            return epochs == null ? maxSteps : (int) Math.max(1, Math.ceil(epochs * prompts / promptsPerStep));
         }
     }
 
@@ -213,7 +236,19 @@ public record TrainConfig(
      * whitened advantages, no KL penalty (KL to the base is still measured), k3 estimator. GRPO uses the keys
      * without a critic (epochs, minibatch_size, clip_eps, entropy_coef, kl_coef, kl_mode none|loss, kl_estimator).
      *
-     * @param criticInit {@code rm} warm-starts the value head from the reward model's score head; {@code random} does not
+     * @param criticInit {@code rm} starts the critic as the reward model (its adapter and score head: V = RM score);
+     *     {@code random} starts a fresh adapter and value head
+     * @param clipEpsHigh upper clip of the ratio, 1 + clip_eps_high ("clip-higher", DAPO 0.28); default clip_eps
+     * @param dualClip c &gt; 1 caps the loss of negative-advantage tokens at −c·A (dual-clip PPO, 3); default off
+     * @param lossAgg token_mean, seq_mean_token_mean or seq_mean_token_sum; default token_mean for PPO/REPO and
+     *     seq_mean_token_mean (the GRPO paper's per-reply mean) for GRPO
+     * @param klTarget with a KL penalty, the adaptive controller's target KL (per token); default fixed kl_coef
+     * @param klHorizon the adaptive controller's horizon in replies (default 10000)
+     * @param targetKl stop the rest of a step's updates once a minibatch's approximate KL to the old policy exceeds
+     *     1.5 · target_kl; default off
+     * @param criticLr the critic's peak learning rate (same schedule); default optim.lr
+     * @param criticWarmupSteps the first N steps update the critic only (default 0)
+     * @param rewardClip clip each reply's reward to [−reward_clip, reward_clip] before advantages; default off
      */
     public record PpoSection(Integer epochs, @JsonProperty("minibatch_size") Integer minibatchSize,
                              @JsonProperty("clip_eps") Double clipEps, @JsonProperty("value_clip") Double valueClip,
@@ -222,10 +257,16 @@ public record TrainConfig(
                              @JsonProperty("whiten_advantages") Boolean whitenAdvantages,
                              @JsonProperty("kl_coef") Double klCoef, @JsonProperty("kl_mode") KlMode klMode,
                              @JsonProperty("kl_estimator") repo.trainer.algo.Kl.Estimator klEstimator,
-                             @JsonProperty("critic_init") CriticInit criticInit) {
+                             @JsonProperty("critic_init") CriticInit criticInit,
+                             @JsonProperty("clip_eps_high") Double clipEpsHigh, @JsonProperty("dual_clip") Double dualClip,
+                             @JsonProperty("loss_agg") repo.trainer.algo.PolicyLoss.Aggregation lossAgg,
+                             @JsonProperty("kl_target") Double klTarget, @JsonProperty("kl_horizon") Double klHorizon,
+                             @JsonProperty("target_kl") Double targetKl, @JsonProperty("critic_lr") Double criticLr,
+                             @JsonProperty("critic_warmup_steps") Integer criticWarmupSteps,
+                             @JsonProperty("reward_clip") Double rewardClip) {
         /** The keys that need a critic (PPO, REPO), rejected with GRPO. */
         public static final List<String> CRITIC_KEYS = List.of("value_clip", "gamma", "lambda", "vf_coef", "whiten_advantages",
-                "critic_init");
+                "critic_init", "critic_lr", "critic_warmup_steps");
 
         public PpoSection {
             epochs = Check.integer("ppo.epochs", epochs, 2, 1, 1000);
@@ -245,15 +286,54 @@ public record TrainConfig(
                 throw new ConfigError("ppo.kl_coef", "0 with ppo.kl_mode " + klMode.name().toLowerCase(java.util.Locale.ROOT)
                         + " (a penalty of weight 0)", "a value > 0, or kl_mode none");
             }
+            clipEpsHigh = Check.number("ppo.clip_eps_high", clipEpsHigh, clipEps, "(0, 10]");
+            if (dualClip != null) {
+                dualClip = Check.number("ppo.dual_clip", dualClip, 3.0, "(1, 1e6]");
+            }
+            klHorizon = Check.number("ppo.kl_horizon", klHorizon, 10000.0, "(0, 1e12]");
+            if (klTarget != null) {
+                klTarget = Check.number("ppo.kl_target", klTarget, 0.1, "(0, 100]");
+                if (klMode == KlMode.NONE) {
+                    throw new ConfigError("ppo.kl_target", "set with ppo.kl_mode none (the adaptive controller steers kl_coef)",
+                            "kl_mode reward or loss, or no kl_target");
+                }
+            }
+            if (targetKl != null) {
+                targetKl = Check.number("ppo.target_kl", targetKl, 0.01, "(0, 100]");
+            }
+            if (criticLr != null) {
+                criticLr = Check.number("ppo.critic_lr", criticLr, 1e-5, "(0, 1]");
+            }
+            criticWarmupSteps = Check.integer("ppo.critic_warmup_steps", criticWarmupSteps, 0, 0, 1 << 20);
+            if (rewardClip != null) {
+                rewardClip = Check.number("ppo.reward_clip", rewardClip, 1.0, "(0, 1e12]");
+            }
+        }
+
+        /** The loss aggregation: as set, else the algorithm's default. */
+        public repo.trainer.algo.PolicyLoss.Aggregation aggregation(Algorithm algorithm) {
+            return lossAgg != null ? lossAgg : algorithm == Algorithm.GRPO
+                    ? repo.trainer.algo.PolicyLoss.Aggregation.SEQ_MEAN_TOKEN_MEAN : repo.trainer.algo.PolicyLoss.Aggregation.TOKEN_MEAN;
+        }
+
+        /** The surrogate's clip settings. */
+        public repo.trainer.algo.PolicyLoss.Clip clip() {
+            return new repo.trainer.algo.PolicyLoss.Clip(clipEps, clipEpsHigh, dualClip);
         }
     }
 
     /** How the value head starts. */
     public enum CriticInit { RANDOM, RM }
 
-    /** GRPO settings: {@code group_size} samples per prompt [8], advantages divided by the group std [true]. */
-    public record GrpoSection(@JsonProperty("group_size") Integer groupSize, @JsonProperty("scale_by_std") Boolean scaleByStd) {
+    /**
+     * GRPO settings: {@code group_size} samples per prompt (default 8), advantages divided by the group std (default
+     * true), and DAPO dynamic sampling: groups whose rewards do not differ are left out of the update (default false;
+     * their share is reported either way).
+     */
+    public record GrpoSection(@JsonProperty("group_size") Integer groupSize, @JsonProperty("scale_by_std") Boolean scaleByStd,
+                              @JsonProperty("dynamic_sampling") Boolean dynamicSampling) {
         public GrpoSection {
+            dynamicSampling = dynamicSampling != null && dynamicSampling;
             groupSize = Check.integer("grpo.group_size", groupSize, 8, 2, 1 << 16); // a group baseline needs two samples
             scaleByStd = scaleByStd == null || scaleByStd;
         }
@@ -269,15 +349,19 @@ public record TrainConfig(
      * @param rmHead the RM's {@code score_head.safetensors}
      * @param judge the judge YAML (see configs/judge.yaml); null = the offline rubric-rules judge
      * @param rmBatchSize replies per RM forward [8]
+     * @param rmCentre what the RM source does with its raw score: none, mean (score − the RM's mean score on its
+     *     training data, from score_stats.json beside rm_head) or standardize (also divided by that std)
      * @param traces write every scored rollout as a reward-trace line to {@code output/traces/} [true]
      * @param maxSourceFailures the largest fraction of a step's completions a reward source may fail on [0.2];
      *     above it the run stops, naming the source, its first error and the last checkpoint
      */
     public record RewardsSection(Path pipeline, @JsonProperty("rm_adapter") Path rmAdapter, @JsonProperty("rm_head") Path rmHead,
                                  Path judge, @JsonProperty("rm_batch_size") Integer rmBatchSize, Boolean traces,
-                                 @JsonProperty("max_source_failures") Double maxSourceFailures) {
+                                 @JsonProperty("max_source_failures") Double maxSourceFailures,
+                                 @JsonProperty("rm_centre") repo.rewards.rm.ScoreStats.Centring rmCentre) {
         public RewardsSection {
             rmBatchSize = Check.positive("rewards.rm_batch_size", rmBatchSize, 8);
+            rmCentre = rmCentre == null ? repo.rewards.rm.ScoreStats.Centring.NONE : rmCentre;
             traces = traces == null || traces;
             maxSourceFailures = Check.number("rewards.max_source_failures", maxSourceFailures, 0.2, "[0, 1]");
         }

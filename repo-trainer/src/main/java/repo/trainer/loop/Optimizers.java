@@ -55,6 +55,11 @@ public final class Optimizers implements AutoCloseable {
         return norm;
     }
 
+    /** Drops group {@code name}'s accumulated gradients without an update (e.g. a minibatch stopped early). */
+    public void zeroGrad(String name) {
+        adam(name).zeroGrad();
+    }
+
     public void save(Path checkpointDir) throws IOException {
         for (Map.Entry<String, AdamW> e : adams.entrySet()) {
             e.getValue().save(checkpointDir.resolve(file(e.getKey())));

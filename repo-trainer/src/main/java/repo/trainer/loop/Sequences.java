@@ -181,9 +181,21 @@ public final class Sequences {
 
     /** {@link TokenLogProbs} of {@code b} under the forward {@code pass}. */
     public static TokenLogProbs tokenLogProbs(Forward pass, Batch b, boolean entropy) {
+        return tokenLogProbs(windowLogits(pass, b), b, entropy, 1.0);
+    }
+
+    /** (B, W, V) logits of the window positions under {@code pass}: the LM head runs only there. */
+    public static NDArray windowLogits(Forward pass, Batch b) {
         NDArray hidden = pass.hidden(b.ids(), b.mask(), null);                                   // (B, T, h)
-        NDArray logits = pass.model().logits(hidden.get(new NDIndex(":, {}:-1, :", b.offset()))); // (B, W, V)
-        NDArray ls = logits.logSoftmax(-1);
+        return pass.model().logits(hidden.get(new NDIndex(":, {}:-1, :", b.offset())));          // (B, W, V)
+    }
+
+    /**
+     * {@link TokenLogProbs} from window logits at temperature T: log-probs of {@code log_softmax(logits / T)}, the
+     * distribution a sampler at temperature T draws from (RL uses its sampling temperature; 1.0 is the model itself).
+     */
+    public static TokenLogProbs tokenLogProbs(NDArray windowLogits, Batch b, boolean entropy, double temperature) {
+        NDArray ls = repo.trainer.algo.PolicyLoss.logProbs(windowLogits, temperature);          // (B, W, V)
         NDArray next = b.ids().get(new NDIndex(":, {}:", b.offset() + 1)).expandDims(-1);        // (B, W, 1)
         NDArray logp = ls.gather(next, -1).squeeze(-1);                                          // (B, W)
         return new TokenLogProbs(logp, entropy ? ls.exp().mul(ls).sum(new int[] {-1}).neg() : null);

@@ -66,7 +66,8 @@ public final class TrainingLoop<E> {
         Path runDir = config.output();
         TrainConfig.LoopSection loop = config.train();
         RunFolder.Start start = RunFolder.begin(runDir, resume);
-        LrSchedule schedule = config.optim().schedule(loop.maxSteps());
+        int maxSteps = method.totalSteps(loop.maxSteps(), train.size());
+        LrSchedule schedule = config.optim().schedule(maxSteps);
         Checkpoints checkpoints = new Checkpoints(loop.keepLast());
         DataOrder order = new DataOrder(train.size(), config.seed(), true);
         NonFiniteGuard nonFinite = new NonFiniteGuard(loop.maxNonfiniteInARow(), System.err);
@@ -79,8 +80,8 @@ public final class TrainingLoop<E> {
             MetricsLog metrics = start.metrics();
             DataOrder.Cursor cursor = order.cursor(start.position());
             MetricsLog.Entry last = null;
-            try (metrics; Progress progress = Progress.start(name, loop.maxSteps(), start.step(), loop.progressOptions())) {
-                for (int step = start.step() + 1; step <= loop.maxSteps(); step++) {
+            try (metrics; Progress progress = Progress.start(name, maxSteps, start.step(), loop.progressOptions())) {
+                for (int step = start.step() + 1; step <= maxSteps; step++) {
                     List<E> batch = new ArrayList<>();
                     for (int i = 0; i < method.examplesPerStep(); i++) {
                         batch.add(train.get(cursor.next()));
@@ -90,10 +91,10 @@ public final class TrainingLoop<E> {
                     metrics.append(last);
                     progress.update(step, method.progress(last));
                     boolean stop = step == stopAfter || StopRequest.requested(); // SIGINT/SIGTERM: checkpoint, return
-                    if (step % loop.saveEvery() == 0 || step == loop.maxSteps() || stop) {
+                    if (step % loop.saveEvery() == 0 || step == maxSteps || stop) {
                         save(checkpoints, runDir, step, cursor.position(), optimizers);
                     }
-                    if (stop && step < loop.maxSteps()) {
+                    if (stop && step < maxSteps) {
                         return new Result(step, last, null);
                     }
                 }
@@ -104,7 +105,7 @@ public final class TrainingLoop<E> {
             }
             Path finalDir = runDir.resolve(FINAL);
             Checkpoints.replaceFolder(finalDir, method::save);
-            return new Result(loop.maxSteps(), last, finalDir);
+            return new Result(maxSteps, last, finalDir);
         }
     }
 

@@ -20,6 +20,11 @@ public interface TrainingMethod<E> {
     /** How many examples the loop draws from the seeded data order for each step. */
     int examplesPerStep();
 
+    /** The run's number of steps given {@code train.max_steps} and the number of examples (RL's {@code rollout.epochs} derives it). */
+    default int totalSteps(int maxSteps, int examples) {
+        return maxSteps;
+    }
+
     /**
      * The trainable leaves by optimiser group, in a fixed order (the optimiser state is keyed by position). One
      * group is named {@link Optimizers#MAIN}; RL adds a critic group. Each group has its own AdamW.

@@ -18,6 +18,8 @@ import repo.rewards.api.Sample;
 import repo.rewards.trace.RewardTrace;
 import repo.trainer.algo.Gae;
 import repo.trainer.algo.Kl;
+import repo.trainer.algo.KlControl;
+import repo.trainer.common.Checkpoints;
 import repo.trainer.algo.Stats;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.Algorithm;
@@ -27,14 +29,20 @@ import repo.trainer.loop.TrainingMethod;
 
 /**
  * PPO, GRPO and REPO as a {@link TrainingMethod} of the one {@link repo.trainer.loop.TrainingLoop}: each step is a
- * rollout phase (1. sample completions from the policy adapter, 2. score them with the reward sources) feeding
- * the objective (3. old policy, base and critic figures, 4. advantages, 5. clipped updates), then 6. metrics.
+ * rollout phase (1. sample completions from the policy adapter, 2. score them with the reward sources, 3. shape
+ * the rewards: clip, overlong handling, dynamic sampling) feeding the objective (4. old policy, base and critic
+ * figures, 5. advantages, 6. clipped updates), then 7. metrics (and, every {@code rollout.eval_every} steps, a
+ * held-out evaluation that keeps the best policy in {@code best/}).
  *
  * <p>Dropout: every RL forward runs without LoRA dropout ({@code lora.dropout} applies to SFT, RM and DPO), so the
- * old log-probs of phase 3 and the first update's log-probs are the same numbers and the first minibatch's ratio
- * is exactly 1, as PPO's clipping assumes (TRL's PPO trainer disables dropout for the same reason).
+ * old log-probs of phase 4 and the first update's log-probs are the same numbers and the first minibatch's ratio
+ * is exactly 1, as PPO's clipping assumes (TRL's PPO trainer disables dropout for the same reason). Log-probs, ratios,
+ * KL and entropy come from {@code log_softmax(logits / T)} at the sampling temperature T; phase 4 batches the
+ * replies as the first epoch does (same rows, same padding), so the two forwards are the same computation.
  */
 public final class RlMethod implements TrainingMethod<Sample> {
+    /** The folder of the policy (and critic) with the best held-out reward, with {@code rollout.eval_every}. */
+    public static final String BEST = "best";
     private final TrainConfig config;
     private final RlModels models;
     private final RolloutScorer scorer;
@@ -43,14 +51,30 @@ public final class RlMethod implements TrainingMethod<Sample> {
     private final SourceFailures failures;
     private final ChatFormat chat = new ChatFormat();
     private final RlMetrics metrics = new RlMetrics();
+    private final RlState state;
+    private final List<Sample> evalPrompts;
+    private final int totalSteps;
 
-    RlMethod(TrainConfig config, RlModels models, RolloutScorer scorer) {
+    /**
+     * @param promptCount the number of training prompts ({@code rollout.epochs} turns passes into steps)
+     * @param evalPrompts held-out prompts for {@code rollout.eval_every} (empty when off)
+     */
+    RlMethod(TrainConfig config, RlModels models, RolloutScorer scorer, int promptCount, List<Sample> evalPrompts) {
         this.config = config;
         this.models = models;
         this.scorer = scorer;
         this.passes = new RlPasses(models);
         this.update = new PpoUpdate(config, models, passes);
         this.failures = new SourceFailures(config.rewards().maxSourceFailures());
+        this.state = new RlState(config.ppo().klCoef());
+        this.evalPrompts = evalPrompts;
+        this.totalSteps = config.rollout().steps(promptCount, config.train().maxSteps());
+    }
+
+    /** {@code train.max_steps}, or ceil(epochs · prompts / prompts_per_step) with {@code rollout.epochs}. */
+    @Override
+    public int totalSteps(int maxSteps, int examples) {
+        return config.rollout().steps(examples, maxSteps);
     }
 
     @Override
@@ -73,14 +97,19 @@ public final class RlMethod implements TrainingMethod<Sample> {
     public MetricsLog.Entry step(int step, List<Sample> prompts, Optimizers optimizers, double lr) throws IOException {
         List<Rollout> rollouts = rollout(step, prompts);                                  // 1. sample completions
         List<Rollout.Scored> scored = score(step, rollouts);                              // 2. reward sources
-        List<Rollout.OldPolicy> old = passes.evaluate(rollouts, config.ppo().minibatchSize()); // 3. old policy, base, critic
-        List<Rollout.Evaluated> all = new ArrayList<>();
-        for (int i = 0; i < scored.size(); i++) {
-            all.add(new Rollout.Evaluated(scored.get(i), old.get(i)));
+        RolloutShaping.Shaped shaped = RolloutShaping.shape(config, scored);              // 3. clip, overlong, dynamic sampling
+        List<Rollout.Evaluated> all = evaluate(shaped.scored());                          // 4. old policy, base, critic
+        List<Rollout.Experience> kept = advantages(all);                            // 5. GAE or group normalisation
+        double beta = state.klCoef;
+        RlMetrics.Update u = update.run(step, kept, optimizers, lr, beta);                // 6. clipped updates
+        MetricsLog.Entry e = metrics.entry(step, lr, all, kept, u, models.hasCritic(),    // 7. diagnostics
+                new RlMetrics.Shaping(shaped.truncationRate(), shaped.zeroSpreadShare(), beta));
+        if (config.ppo().klTarget() != null) {
+            state.klCoef = KlControl.adaptiveBeta(beta, e.extra().get("kl"), config.ppo().klTarget(), rollouts.size(),
+                    config.ppo().klHorizon());
         }
-        List<Rollout.Experience> kept = advantages(all);                            // 4. GAE or group normalisation
-        RlMetrics.Update u = update.run(step, kept, optimizers, lr);                     // 5. clipped updates
-        return metrics.entry(step, lr, all, kept, u, models.hasCritic());                 // 6. diagnostics
+        int every = config.rollout().evalEvery();
+        return every > 0 && (step % every == 0 || step == totalSteps) ? evaluate(step, e) : e;
     }
 
     // 1. rollout -----------------------------------------------------------------------------------
@@ -88,26 +117,44 @@ public final class RlMethod implements TrainingMethod<Sample> {
     private List<Rollout> rollout(int step, List<Sample> prompts) {
         int group = config.algorithm() == Algorithm.GRPO ? config.grpo().groupSize() : 1;
         List<Sample> samples = new ArrayList<>();
-        List<long[]> ids = new ArrayList<>();
         for (Sample prompt : prompts) {
-            long[] p = models.tokenizer().encode(chat.render(prompt.prompt(), true, false));
             for (int g = 0; g < group; g++) {
                 samples.add(prompt);
-                ids.add(p);
             }
+        }
+        return sample(samples, config.seed() * 1_000_003L + step, true);
+    }
+
+    /** One completion per sample from the policy adapter ({@code rollout.*} sampling, seeded). */
+    private List<Rollout> sample(List<Sample> samples, long seed, boolean throughput) {
+        List<long[]> ids = new ArrayList<>();
+        for (Sample s : samples) {
+            ids.add(models.tokenizer().encode(chat.render(s.prompt(), true, false)));
         }
         TrainConfig.RolloutSection r = config.rollout();
         SamplingParams sp = new SamplingParams(r.maxNewTokens(), false, r.temperature().floatValue(), r.topP().floatValue(),
-                r.topK(), config.seed() * 1_000_003L + step, SamplingParams.QWEN_STOP_IDS, List.of());
+                r.topK(), seed, SamplingParams.QWEN_STOP_IDS, List.of());
         long t0 = System.nanoTime();
         List<Generation> gens = new Generator(models.policy(), models.tokenizer()).generate(ids, sp);
-        metrics.generation(gens.stream().mapToLong(g -> g.ids().length).sum(), (System.nanoTime() - t0) / 1e9);
+        if (throughput) {
+            metrics.generation(gens.stream().mapToLong(g -> g.ids().length).sum(), (System.nanoTime() - t0) / 1e9);
+        }
         List<Rollout> out = new ArrayList<>();
         for (int i = 0; i < gens.size(); i++) {
             Generation g = gens.get(i);
-            out.add(Rollout.of(samples.get(i).withCompletion(g.text(), g.ids()), ids.get(i), g.ids()));
+            out.add(Rollout.of(withFinish(samples.get(i).withCompletion(g.text(), g.ids()), g), ids.get(i), g.ids(), g.finishReason()));
         }
         return out;
+    }
+
+    /** The sample with {@code finish_reason} ("stop" or "length") added to its metadata, when it has metadata. */
+    private static Sample withFinish(Sample s, Generation g) {
+        if (s.metadata() == null) {
+            return s;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode meta = s.metadata().deepCopy();
+        meta.put("finish_reason", g.finishReason().openAiName());
+        return new Sample(s.id(), s.prompt(), s.completion(), s.completionIds(), meta);
     }
 
     // 2. score -------------------------------------------------------------------------------------
@@ -125,16 +172,58 @@ public final class RlMethod implements TrainingMethod<Sample> {
         failures.check(traces);
         List<Rollout.Scored> out = new ArrayList<>();
         for (int i = 0; i < rollouts.size(); i++) {
-            out.add(new Rollout.Scored(rollouts.get(i), traces.get(i)));
+            out.add(Rollout.Scored.of(rollouts.get(i), traces.get(i)));
         }
         return out;
     }
 
-    // 4. advantages --------------------------------------------------------------------------------
+    // 4. evaluate the old policy, the base and the critic ------------------------------------------------
+
+    /**
+     * Phase 4 for every reply: the trainable ones first, batched exactly as the update's first epoch batches them
+     * (same rows, same padding), then the rest for the metrics; so the first update's log-probs repeat these.
+     */
+    private List<Rollout.Evaluated> evaluate(List<Rollout.Scored> scored) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+            if (scored.get(i).trainable()) {
+                order.add(i);
+            }
+        }
+        List<Rollout> trainable = order.stream().map(i -> scored.get(i).rollout()).toList();
+        List<List<Rollout>> chunks = new ArrayList<>(update.firstEpochBatches(trainable));
+        List<Rollout> rest = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+            if (!scored.get(i).trainable()) {
+                order.add(i);
+                rest.add(scored.get(i).rollout());
+            }
+        }
+        int mb = config.ppo().minibatchSize();
+        for (int i = 0; i < rest.size(); i += mb) {
+            chunks.add(rest.subList(i, Math.min(rest.size(), i + mb)));
+        }
+        List<Rollout.OldPolicy> old = passes.evaluate(chunks);
+        Rollout.OldPolicy[] byIndex = new Rollout.OldPolicy[scored.size()];
+        for (int k = 0; k < order.size(); k++) {
+            byIndex[order.get(k)] = old.get(k);
+        }
+        List<Rollout.Evaluated> all = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+            all.add(new Rollout.Evaluated(scored.get(i), byIndex[i]));
+        }
+        return all;
+    }
+
+    // 5. advantages --------------------------------------------------------------------------------
 
     private List<Rollout.Experience> advantages(List<Rollout.Evaluated> all) {
         List<Rollout.Experience> kept = config.algorithm() == Algorithm.GRPO ? groupAdvantages(all) : gaeAdvantages(all);
-        if (kept.isEmpty()) {
+        boolean masking = config.rollout().overlong() == repo.trainer.algo.RewardShaping.Overlong.MASK;
+        boolean allSpreadless = config.grpo().dynamicSampling() && all.stream().anyMatch(e -> e.scored().reward() != null)
+                && all.stream().filter(e -> e.scored().reward() != null)
+                        .allMatch(e -> !e.scored().trained() && !(masking && e.rollout().truncated()));
+        if (kept.isEmpty() && !allSpreadless) { // every group without spread under dynamic sampling: a step without update
             throw new IllegalStateException("no completion survived to train on: " + SourceFailures.why(all)
                     + "; see the step's reward traces");
         }
@@ -146,16 +235,16 @@ public final class RlMethod implements TrainingMethod<Sample> {
         TrainConfig.PpoSection p = config.ppo();
         List<Rollout.Experience> kept = new ArrayList<>();
         for (Rollout.Evaluated e : all) {
-            Double reward = e.scored().reward();
-            int n = e.rollout().replyLength();
-            if (reward == null || n == 0) {
+            if (!e.scored().trainable()) {
                 continue;
             }
+            double reward = e.scored().reward();
+            int n = e.rollout().replyLength();
             double[] perToken = null;
             if (p.klMode() == TrainConfig.KlMode.REWARD) {
                 perToken = new double[n];
                 for (int k = 0; k < n; k++) {
-                    perToken[k] = -p.klCoef() * Kl.estimate(p.klEstimator(), e.old().logp()[k], e.old().refLogp()[k]);
+                    perToken[k] = -state.klCoef * Kl.estimate(p.klEstimator(), e.old().logp()[k], e.old().refLogp()[k]);
                 }
             }
             double[] values = new double[n];
@@ -184,7 +273,8 @@ public final class RlMethod implements TrainingMethod<Sample> {
         int g = config.grpo().groupSize();
         List<Rollout.Experience> kept = new ArrayList<>();
         for (int start = 0; start < all.size(); start += g) {
-            List<Rollout.Evaluated> group = all.subList(start, start + g).stream().filter(e -> e.scored().reward() != null).toList();
+            List<Rollout.Evaluated> group = all.subList(start, start + g).stream()
+                    .filter(e -> e.scored().reward() != null && e.scored().trained()).toList();
             double[] rewards = group.stream().mapToDouble(e -> e.scored().reward()).toArray();
             double[] adv = group.size() < 2 ? new double[group.size()] : Stats.groupNormalize(rewards, group.size(), config.grpo().scaleByStd());
             for (int i = 0; i < group.size(); i++) {
@@ -218,10 +308,35 @@ public final class RlMethod implements TrainingMethod<Sample> {
     @Override
     public void saveRunState(Path checkpointDir) throws IOException {
         scorer.saveState(checkpointDir);
+        state.write(checkpointDir);
     }
 
     @Override
     public void loadRunState(Path checkpointDir) throws IOException {
         scorer.loadState(checkpointDir);
+        state.read(checkpointDir);
+    }
+
+    // ---- periodic evaluation ----------------------------------------------------------------------
+
+    /**
+     * Samples one completion per held-out prompt (the same seed every time, so evaluations compare), scores them with
+     * the run's scorer and keeps the policy (and critic) with the best mean reward so far in {@code best/}.
+     */
+    private MetricsLog.Entry evaluate(int step, MetricsLog.Entry e) throws IOException {
+        List<Rollout> rs = sample(evalPrompts, config.seed() * 1_000_003L - 1, false);
+        List<RewardTrace> traces = scorer.score(rs.stream().map(Rollout::sample).toList());
+        double[] rewards = traces.stream().filter(t -> !t.combined().dropped()).mapToDouble(t -> t.combined().rTotal()).toArray();
+        double mean = rewards.length == 0 ? Double.NaN : Stats.mean(rewards);
+        Map<String, Double> extra = new LinkedHashMap<>(e.extra());
+        extra.put("eval_reward_mean", mean);
+        extra.put("eval_truncation_rate", rs.stream().filter(Rollout::truncated).count() / (double) Math.max(1, rs.size()));
+        if (mean > state.bestEval) {
+            state.bestEval = mean;
+            state.bestStep = step;
+            Checkpoints.replaceFolder(config.output().resolve(BEST), this::save);
+        }
+        extra.put("best_step", (double) state.bestStep);
+        return new MetricsLog.Entry(e.step(), e.loss(), e.lr(), e.gradNorm(), e.tokensPerS(), extra);
     }
 }

@@ -30,32 +30,66 @@ final class RlMetrics {
     }
 
     /**
-     * One minibatch's figures (sums of its micro-batches' weighted parts, so they equal the minibatch's token means).
+     * One minibatch's figures (sums of its micro-batches' weighted parts, so they equal the minibatch's means).
      *
-     * @param valueLoss NaN without a critic
-     * @param valueClip NaN without a critic
+     * @param valueLoss 0 without a critic
+     * @param approxKl token mean of the approximate KL between the old and the current policy
+     * @param stopped whether a micro-batch's approximate KL stopped the update early
+     * @param policy whether the policy's terms were computed (false during the critic-only warm-up)
      */
-    record Minibatch(double loss, double policyLoss, double clipFraction, double valueLoss, double valueClip) {
-        static final Minibatch ZERO = new Minibatch(0, 0, 0, 0, 0);
+    record Minibatch(double loss, double policyLoss, double clipFraction, double valueLoss, double valueClip, double dualClip,
+                     double approxKl, boolean stopped, boolean policy) {
+        static final Minibatch ZERO = new Minibatch(0, 0, 0, 0, 0, 0, 0, false, false);
 
         Minibatch plus(Minibatch o) {
             return new Minibatch(loss + o.loss, policyLoss + o.policyLoss, clipFraction + o.clipFraction, valueLoss + o.valueLoss,
-                    valueClip + o.valueClip);
+                    valueClip + o.valueClip, dualClip + o.dualClip, approxKl + o.approxKl, stopped || o.stopped, policy || o.policy);
         }
+
+        /** A critic-only part: its weighted loss, value loss and value clip fraction. */
+        Minibatch withValue(double weightedLoss, double value, double clip) {
+            return new Minibatch(loss + weightedLoss, policyLoss, clipFraction, valueLoss + value, valueClip + clip, dualClip, approxKl,
+                    stopped, policy);
+        }
+    }
+
+    /**
+     * Step-level figures of the shaping phase and the KL control.
+     *
+     * @param truncationRate share of replies cut at max_new_tokens
+     * @param zeroSpreadShare GRPO: share of groups whose rewards do not differ (NaN for PPO/REPO)
+     * @param klCoef the KL coefficient the step used
+     */
+    record Shaping(double truncationRate, double zeroSpreadShare, double klCoef) {
     }
 
     /** Accumulates the update's figures over minibatches. */
     static final class Update {
         private final List<Double> loss = new ArrayList<>(), policyLoss = new ArrayList<>(), clip = new ArrayList<>(),
+                dualClip = new ArrayList<>(), approxKl = new ArrayList<>(),
                 valueLoss = new ArrayList<>(), valueClip = new ArrayList<>(), policyNorm = new ArrayList<>(), criticNorm = new ArrayList<>();
-        private double trainTokensPerSecond = Double.NaN;
+        private double trainTokensPerSecond = Double.NaN, firstRatioDeviation = Double.NaN, stoppedAt = Double.NaN;
 
         void add(Minibatch m) {
             loss.add(m.loss());
-            policyLoss.add(m.policyLoss());
-            clip.add(m.clipFraction());
             valueLoss.add(m.valueLoss());
             valueClip.add(m.valueClip());
+            if (m.policy()) {
+                policyLoss.add(m.policyLoss());
+                clip.add(m.clipFraction());
+                dualClip.add(m.dualClip());
+                approxKl.add(m.approxKl());
+            }
+        }
+
+        /** max |ρ − 1| over the first micro-batch of the first epoch: 0 when the update starts on-policy. */
+        void firstRatioDeviation(double v) {
+            firstRatioDeviation = v;
+        }
+
+        /** Early stop after this many epochs (fractional: minibatches done / per epoch). */
+        void earlyStop(double epochs) {
+            stoppedAt = epochs;
         }
 
         void policyGradNorm(double v) {
@@ -72,26 +106,41 @@ final class RlMetrics {
     }
 
     MetricsLog.Entry entry(int step, double lr, List<Rollout.Evaluated> all, List<Rollout.Experience> kept, Update u,
-                           boolean critic) {
+                           boolean critic, Shaping shaping) {
         Map<String, Double> m = new LinkedHashMap<>();
-        double[] rewards = kept.stream().mapToDouble(Rollout.Experience::reward).toArray();
+        double[] rewards = all.stream().filter(e -> e.scored().reward() != null).mapToDouble(e -> e.scored().reward()).toArray();
         m.put("reward_mean", mean(rewards));
         m.put("reward_std", rewards.length < 2 ? 0 : Math.sqrt(Stats.variance(rewards)));
-        m.put("dropped", (double) (all.size() - kept.size()));
+        m.put("dropped", (double) all.stream().filter(e -> e.scored().reward() == null).count());
+        m.put("not_trained", (double) all.stream().filter(e -> e.scored().reward() != null && !e.scored().trained()).count());
+        m.put("truncation_rate", shaping.truncationRate());
+        if (!Double.isNaN(shaping.zeroSpreadShare())) {
+            m.put("zero_spread_group_share", shaping.zeroSpreadShare());
+        }
         sources(all, m);
         enhancement(all, m);
         violations(all, m);
         m.put("reply_len", all.stream().mapToDouble(r -> r.rollout().replyLength()).average().orElse(Double.NaN));
         m.put("kl", tokenMean(all, (o, k) -> Kl.estimate(Kl.Estimator.K3, o.logp()[k], o.refLogp()[k])));
         m.put("kl_k1", tokenMean(all, (o, k) -> Kl.estimate(Kl.Estimator.K1, o.logp()[k], o.refLogp()[k])));
+        m.put("kl_coef", shaping.klCoef());
         m.put("entropy", tokenMean(all, (o, k) -> o.entropy()[k]));
+        if (all.stream().allMatch(e -> e.old().filterKl() != null)) {
+            m.put("sampling_filter_kl", tokenMean(all, (o, k) -> o.filterKl()[k]));
+        }
         m.put("clip_frac", avg(u.clip));
+        m.put("dual_clip_frac", avg(u.dualClip));
+        m.put("approx_kl", avg(u.approxKl));
+        m.put("ratio_dev_first", u.firstRatioDeviation);
+        m.put("early_stop_epochs", u.stoppedAt);
         m.put("policy_loss", avg(u.policyLoss));
         if (critic) {
             m.put("value_loss", avg(u.valueLoss));
             m.put("value_clip_frac", avg(u.valueClip));
             m.put("critic_grad_norm", avg(u.criticNorm));
-            m.put("explained_variance", explainedVariance(kept));
+            double[][] vr = valuesAndReturns(kept);
+            m.put("explained_variance", vr[0].length < 2 ? Double.NaN : Stats.explainedVariance(vr[0], vr[1]));
+            m.put("value_error", Stats.valueError(vr[0], vr[1]));
         }
         m.put("gen_tokens_per_s", genTokens / genSeconds);
         m.put("train_tokens_per_s", u.trainTokensPerSecond);
@@ -159,7 +208,8 @@ final class RlMetrics {
         hits.forEach((id, n) -> m.put("violation/" + id, n / (double) all.size()));
     }
 
-    private static double explainedVariance(List<Rollout.Experience> kept) {
+    /** {old values, returns} over every token of the kept replies. */
+    private static double[][] valuesAndReturns(List<Rollout.Experience> kept) {
         List<Double> v = new ArrayList<>(), ret = new ArrayList<>();
         for (Rollout.Experience r : kept) {
             for (int k = 0; k < r.old().values().length; k++) {
@@ -167,8 +217,7 @@ final class RlMetrics {
                 ret.add(r.returns()[k]);
             }
         }
-        return v.size() < 2 ? Double.NaN
-                : Stats.explainedVariance(v.stream().mapToDouble(Double::doubleValue).toArray(), ret.stream().mapToDouble(Double::doubleValue).toArray());
+        return new double[][] {v.stream().mapToDouble(Double::doubleValue).toArray(), ret.stream().mapToDouble(Double::doubleValue).toArray()};
     }
 
     private interface PerToken {

@@ -19,7 +19,9 @@ import repo.trainer.config.TrainConfig;
  * Everything RL trains and reads, on ONE copy of the base weights: the policy adapter, the critic adapter
  * with its value head (PPO, REPO), and optionally the reward model's adapter and score head. Every forward names
  * its adapter ({@link #policy}, {@link #critic}, {@link #base}, the RM's {@link #RM}); the base weights alone are
- * the KL reference.
+ * the KL reference. With {@code ppo.critic_init: rm} the critic starts as a copy of the reward model: the RM's
+ * adapter (its LoRA settings and weights) and its score head as the value head (bias 0), so the value at a finished
+ * reply's last token is the RM's score.
  */
 public final class RlModels implements AutoCloseable {
     public static final String POLICY = "policy", CRITIC = "critic", RM = "rm";
@@ -58,13 +60,18 @@ public final class RlModels implements AutoCloseable {
             }
             ValueHead vh = null;
             if (c.algorithm() != Algorithm.GRPO) {
-                model.addAdapter(CRITIC, c.lora().toLoraConfig(), c.seed() + 1);
+                boolean fromRm = c.ppo().criticInit() == TrainConfig.CriticInit.RM;
+                if (fromRm && rmHead == null) {
+                    throw new IllegalArgumentException("ppo.critic_init rm needs rewards.rm_head (the RM's score head)");
+                }
+                if (fromRm && c.rewards().rmAdapter() != null) {
+                    PeftAdapters.load(model, CRITIC, c.rewards().rmAdapter()); // the RM's adapter, trainable: V starts as the RM
+                } else {
+                    model.addAdapter(CRITIC, c.lora().toLoraConfig(), c.seed() + 1);
+                }
                 vh = ValueHead.create(model.manager(), model.config().hiddenSize(), c.modelOptions().precision().computeType(),
                         c.seed() + 2);
-                if (c.ppo().criticInit() == TrainConfig.CriticInit.RM) {
-                    if (rmHead == null) {
-                        throw new IllegalArgumentException("ppo.critic_init rm needs rewards.rm_head (the RM's score head)");
-                    }
+                if (fromRm) {
                     vh.copyFrom(rmHead);
                 }
             }

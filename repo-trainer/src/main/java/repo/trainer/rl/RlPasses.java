@@ -6,19 +6,24 @@ import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 import repo.core.model.NoGrad;
+import repo.trainer.algo.PolicyLoss;
+import repo.trainer.config.TrainConfig;
 import repo.trainer.loop.Sequences;
 
 /**
  * The forwards of an RL step, each naming its adapter: the policy's per-token log-probs (and entropies), the base's
  * (KL reference) and the critic's values, over the window of positions that predict reply tokens
- * ({@link Sequences#tokenLogProbs}). Every forward runs without LoRA dropout, so phase 3's old log-probs and the
- * first update's log-probs are the same numbers (the ratio is exactly 1 on the first minibatch).
+ * ({@link Sequences#tokenLogProbs}) at the sampling temperature T ({@code log_softmax(logits / T)}). Every forward runs
+ * without LoRA dropout and phase 3 batches the first epoch's micro-batches exactly as the update does, so phase 3's
+ * old log-probs and the first update's log-probs are the same numbers (the ratio is exactly 1 on the first minibatch).
  */
 final class RlPasses {
     private final RlModels models;
+    private final TrainConfig.RolloutSection sampling;
 
     RlPasses(RlModels models) {
         this.models = models;
+        this.sampling = models.config.rollout();
     }
 
     /** Right-padded prompt+reply rows of {@code rollouts}. */
@@ -26,9 +31,14 @@ final class RlPasses {
         return Sequences.batch(models.model().manager(), rollouts.stream().map(Rollout::tokens).toList());
     }
 
-    /** The policy's (B, W) log-probs and, when asked, entropies. */
+    /** The policy's (B, W) log-probs and, when asked, entropies, from {@code log_softmax(logits / T)} at the sampling temperature. */
     Sequences.TokenLogProbs policy(Sequences.Batch b, boolean entropy) {
-        return Sequences.tokenLogProbs(models.policy(), b, entropy);
+        return Sequences.tokenLogProbs(Sequences.windowLogits(models.policy(), b), b, entropy, sampling.temperature());
+    }
+
+    /** Whether top-k or top-p filter the sampling distribution (then the trainer's π_T is off-policy by a measured amount). */
+    boolean filtered() {
+        return sampling.topK() > 0 || sampling.topP() < 1;
     }
 
     /** The critic's (B, W) values of the state before each window position's next token. */
@@ -37,19 +47,36 @@ final class RlPasses {
         return models.valueHead().values(hidden).get(new NDIndex(":, {}:-1", b.offset()));         // (B, W)
     }
 
-    /** Phase 3: the old policy's, the base's and the critic's figures for every rollout, in minibatches, without gradients. */
+    /** Phase 3 for {@code rollouts} in minibatches of {@code minibatch}, in order. */
     List<Rollout.OldPolicy> evaluate(List<Rollout> rollouts, int minibatch) {
+        List<List<Rollout>> chunks = new ArrayList<>();
+        for (int i = 0; i < rollouts.size(); i += minibatch) {
+            chunks.add(rollouts.subList(i, Math.min(rollouts.size(), i + minibatch)));
+        }
+        return evaluate(chunks);
+    }
+
+    /**
+     * Phase 3: the old policy's, the base's and the critic's figures for every rollout of {@code chunks}, one batch per
+     * chunk, without gradients, in the chunks' order. The policy and the base read the sampling temperature.
+     */
+    List<Rollout.OldPolicy> evaluate(List<List<Rollout>> chunks) {
         List<Rollout.OldPolicy> out = new ArrayList<>();
+        double t = sampling.temperature();
         NoGrad.run(() -> {
-            for (int i = 0; i < rollouts.size(); i += minibatch) {
+            for (List<Rollout> chunk : chunks) {
                 try (NDScope scope = new NDScope()) {
-                    Sequences.Batch b = batch(rollouts.subList(i, Math.min(rollouts.size(), i + minibatch)));
-                    Sequences.TokenLogProbs pol = policy(b, true);
+                    Sequences.Batch b = batch(chunk);
+                    NDArray logits = Sequences.windowLogits(models.policy(), b);
+                    Sequences.TokenLogProbs pol = Sequences.tokenLogProbs(logits, b, true, t);
                     float[][] logp = b.atTargets(pol.logp()), entropy = b.atTargets(pol.entropy());
-                    float[][] ref = b.atTargets(Sequences.tokenLogProbs(models.base(), b, false).logp());
+                    float[][] filter = filtered()
+                            ? b.atTargets(PolicyLoss.samplingFilterKl(logits, t, sampling.topK(), sampling.topP())) : null;
+                    float[][] ref = b.atTargets(Sequences.tokenLogProbs(Sequences.windowLogits(models.base(), b), b, false, t).logp());
                     float[][] values = models.hasCritic() ? b.atTargets(values(b)) : null;
                     for (int r = 0; r < logp.length; r++) {
-                        out.add(new Rollout.OldPolicy(logp[r], ref[r], entropy[r], values == null ? null : values[r]));
+                        out.add(new Rollout.OldPolicy(logp[r], ref[r], entropy[r], values == null ? null : values[r],
+                                filter == null ? null : filter[r]));
                     }
                 }
             }

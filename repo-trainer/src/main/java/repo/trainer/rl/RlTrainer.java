@@ -8,7 +8,9 @@ import repo.rewards.RewardStack;
 import repo.rewards.api.PromptRenderer;
 import repo.rewards.api.Sample;
 import repo.rewards.io.Samples;
+import repo.rewards.api.RewardModel;
 import repo.rewards.rm.ScoreHeadRewardModel;
+import repo.rewards.rm.ScoreStats;
 import repo.trainer.config.Algorithm;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.loop.TrainingLoop;
@@ -33,7 +35,7 @@ public final class RlTrainer {
     public static TrainingLoop.Result train(TrainConfig config, boolean resume) throws IOException {
         try (RlModels models = RlModels.open(config);
              ScoreHeadRewardModel rm = rewardModel(config, models);
-             RewardStack rewards = RewardStack.open(pipelineConfig(config), rm, config.rewards().judge())) {
+             RewardStack rewards = RewardStack.open(pipelineConfig(config), centred(config, rm), config.rewards().judge())) {
             System.err.println(config.algorithm().yamlName() + " rewards: " + rewards.describe());
             return train(config, models, prompts(config, PromptFormats.AUTO), RolloutScorer.of(rewards.pipeline()), resume,
                     Integer.MAX_VALUE);
@@ -55,8 +57,9 @@ public final class RlTrainer {
         if (config.algorithm() != Algorithm.PPO && config.algorithm() != Algorithm.GRPO && config.algorithm() != Algorithm.REPO) {
             throw new IllegalArgumentException("RlTrainer runs ppo, grpo and repo, not " + config.algorithm().yamlName());
         }
-        return new TrainingLoop<>(config, new RlMethod(config, models, scorer), prompts, config.algorithm().yamlName())
-                .run(resume, stopAfter);
+        List<Sample> eval = config.rollout().evalEvery() > 0 ? Samples.readPrompts(config.data().eval(), PromptFormats.AUTO) : List.of();
+        return new TrainingLoop<>(config, new RlMethod(config, models, scorer, prompts.size(), eval), prompts,
+                config.algorithm().yamlName()).run(resume, stopAfter);
     }
 
     /** The prompts of {@code data.train}, one sample per line, rendered by {@code renderer}. */
@@ -71,6 +74,18 @@ public final class RlTrainer {
         }
         return c.algorithm() == Algorithm.REPO ? PipelineConfig.defaults().withSources(true, true, true)
                 : PipelineConfig.defaults().withSources(true, false, false);
+    }
+
+    /** The RM source centred per {@code rewards.rm_centre} with the statistics the RM trainer saved beside the head. */
+    static RewardModel centred(TrainConfig c, RewardModel rm) throws IOException {
+        ScoreStats.Centring centring = c.rewards().rmCentre();
+        if (rm == null || centring == ScoreStats.Centring.NONE) {
+            return rm;
+        }
+        ScoreStats stats = ScoreStats.besideHead(c.rewards().rmHead()).orElseThrow(() -> new IllegalArgumentException(
+                "rewards.rm_centre " + centring.name().toLowerCase(java.util.Locale.ROOT) + ": no " + ScoreStats.FILE + " beside "
+                        + c.rewards().rmHead() + " (the RM trainer writes it; retrain the RM or set rm_centre: none)"));
+        return stats.centring(rm, centring);
     }
 
     private static ScoreHeadRewardModel rewardModel(TrainConfig c, RlModels models) {

@@ -52,7 +52,10 @@ final class SourceFailures {
         Map<String, Integer> notes = new LinkedHashMap<>();
         for (Rollout.Evaluated e : all) {
             String note = e.scored().trace().combined().dropped() ? "dropped: " + e.scored().trace().combined().note()
-                    : e.rollout().replyLength() == 0 ? "empty completion" : "kept";
+                    : e.rollout().replyLength() == 0 ? "empty completion"
+                    : !e.scored().trained() ? (e.rollout().truncated()
+                    ? "cut at max_new_tokens and not trained (rollout.overlong: mask, or grpo.dynamic_sampling)"
+                    : "in a group without reward spread (grpo.dynamic_sampling)") : "kept";
             notes.merge(note, 1, Integer::sum);
         }
         StringBuilder b = new StringBuilder().append(all.size()).append(" completions (");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import repo.core.model.Forward;
 import repo.core.model.ScoreHead;
+import repo.rewards.rm.ScoreStats;
 import repo.trainer.algo.PreferenceLosses;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.data.Jsonl;
@@ -25,7 +26,9 @@ import repo.trainer.loop.TrainingLoop;
 /**
  * Reward-model training: a score head (Qwen3ForSequenceClassification's {@code score.weight}) on a LoRA
  * adapter, read at each sequence's last token, trained with the Bradley–Terry loss −log σ(r_chosen − r_rejected).
- * Reports pairwise accuracy on the training batch and, at checkpoints, on the held-out split.
+ * Reports pairwise accuracy on the training batch and, at checkpoints, on the held-out split. Every saved RM
+ * carries {@link ScoreStats} ({@value ScoreStats#FILE}): the mean and std of its scores on the training pairs
+ * (chosen and rejected), so an RM source can centre its arbitrary Bradley–Terry offset.
  */
 public final class RmTrainer {
     /** The head's file inside a checkpoint's trainable folder and in {@code final/}. */
@@ -48,17 +51,18 @@ public final class RmTrainer {
                 tm.model().options().precision().computeType(), config.seed())) {
             List<PairExample> train = PairExample.tokenize(data.train(), tm, config.train().maxLength());
             List<PairExample> eval = PairExample.tokenize(data.eval(), tm, config.train().maxLength());
-            return new TrainingLoop<>(config, new RmObjective(tm, head, eval), train, "rm").run(resume, stopAfter);
+            return new TrainingLoop<>(config, new RmObjective(tm, head, train, eval), train, "rm").run(resume, stopAfter);
         }
     }
 
     static final class RmObjective extends ModelObjective<PairExample> {
         private final ScoreHead head;
-        private final List<PairExample> eval;
+        private final List<PairExample> train, eval;
 
-        RmObjective(TrainableModel tm, ScoreHead head, List<PairExample> eval) {
+        RmObjective(TrainableModel tm, ScoreHead head, List<PairExample> train, List<PairExample> eval) {
             super(tm);
             this.head = head;
+            this.train = train;
             this.eval = eval;
         }
 
@@ -104,6 +108,22 @@ public final class RmTrainer {
         public void save(Path dir) throws IOException {
             tm.save(dir);
             head.save(dir.resolve(HEAD_FILE));
+            scoreStats().write(dir);
+        }
+
+        /** Mean and std of the scores of every chosen and rejected training reply, in eval mode. */
+        ScoreStats scoreStats() {
+            return tm.evaluating(() -> {
+                double[] all = new double[2 * train.size()];
+                for (int i = 0; i < train.size(); i++) {
+                    try (NDScope scope = new NDScope()) {
+                        Scores r = scores(tm.trained(false), List.of(train.get(i)));
+                        all[2 * i] = r.chosen().getFloat(0);
+                        all[2 * i + 1] = r.rejected().getFloat(0);
+                    }
+                }
+                return ScoreStats.of(all);
+            });
         }
 
         @Override

@@ -39,7 +39,9 @@ class ConfigFilesTest {
         assertThat(big.optim().warmupSteps()).isEqualTo(2);
         assertThat(big.rollout().promptsPerStep()).isEqualTo(128);
         assertThat(big.rollout().maxNewTokens()).isEqualTo(512);
-        assertThat(big.ppo().epochs()).isEqualTo(2);
+        assertThat(big.rollout().epochs()).isEqualTo(2.0); // the paper's 2 epochs: passes over the prompt set
+        assertThat(big.rollout().topK()).isZero();           // sampled on-policy
+        assertThat(big.lora().dropout()).isZero();
         assertThat(big.device()).isEqualTo("gpu:0");
     }
 }

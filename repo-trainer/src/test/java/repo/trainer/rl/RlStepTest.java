@@ -92,7 +92,7 @@ class RlStepTest {
             for (int k = 0; k < reply.length; k++) {
                 reply[k] = rnd.nextInt(2000);
             }
-            rollouts.add(Rollout.of(p.withCompletion("", reply), prompt, reply));
+            rollouts.add(Rollout.of(p.withCompletion("", reply), prompt, reply, repo.core.generate.FinishReason.STOP_TOKEN));
         }
         List<Rollout.OldPolicy> old = passes.evaluate(rollouts, 3);
         List<Rollout.Experience> out = new ArrayList<>();
@@ -104,7 +104,7 @@ class RlStepTest {
                 ret[k] = rnd.nextGaussian();
             }
             RewardTrace trace = new RewardTrace(null, i, List.of(), new Combined(1.0, null, 1.0, null, null, false, List.of(), null));
-            out.add(new Rollout.Experience(new Rollout.Evaluated(new Rollout.Scored(rollouts.get(i), trace), old.get(i)), 1.0, adv, ret));
+            out.add(new Rollout.Experience(new Rollout.Evaluated(Rollout.Scored.of(rollouts.get(i), trace), old.get(i)), 1.0, adv, ret));
         }
         return out;
     }
