@@ -24,10 +24,16 @@ public final class RuleMetrics {
     }
 
     /** What the rules said about one labelled item. */
-    public record Outcome(String id, boolean real, String category, Set<String> labels, Set<String> predicted, String reply) {
+    public record Outcome(String id, boolean real, String category, Set<String> labels, Set<String> predicted, String reply,
+                          Map<String, String> evidence) {
         public Outcome {
             labels = Set.copyOf(labels);
             predicted = Set.copyOf(predicted);
+            evidence = Map.copyOf(evidence);
+        }
+
+        public Outcome(String id, boolean real, String category, Set<String> labels, Set<String> predicted, String reply) {
+            this(id, real, category, labels, predicted, reply, Map.of());
         }
     }
 

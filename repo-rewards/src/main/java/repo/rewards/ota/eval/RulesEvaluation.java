@@ -35,12 +35,16 @@ public final class RulesEvaluation {
                 throw new IllegalStateException("line " + e.line() + " (" + e.item().id() + "): " + r.error());
             }
             Set<String> predicted = new LinkedHashSet<>();
+            Map<String, String> evidence = new LinkedHashMap<>();
             for (Finding f : r.findings()) {
                 predicted.add(f.ruleId());
+                if (f.evidence() != null) {
+                    evidence.putIfAbsent(f.ruleId(), f.evidence().text());
+                }
                 severity.merge(f.ruleId(), f.severity(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
             }
             outcomes.add(new RuleMetrics.Outcome(e.item().id(), e.origin().real(), e.category(), e.labels(), predicted,
-                    e.item().reply()));
+                    e.item().reply(), evidence));
         }
         return new RulesEvaluation(ruleSet.ids(), severity, outcomes);
     }
@@ -101,8 +105,9 @@ public final class RulesEvaluation {
         sb.append(String.format(Locale.ROOT, "%nworst misses (%d of %d):%n", Math.min(worst, misses.size()), misses.size()));
         for (RuleMetrics.Miss m : misses.subList(0, Math.min(worst, misses.size()))) {
             RuleMetrics.Outcome o = m.outcome();
-            sb.append(String.format(Locale.ROOT, "  %-11s %-20s %-26s %s%n", m.falseAlarm() ? "false alarm" : "missed",
-                    m.rule(), o.id(), excerpt(o.reply(), 60)));
+            String ev = m.falseAlarm() && o.evidence().containsKey(m.rule()) ? " [" + excerpt(o.evidence().get(m.rule()), 30) + "]" : "";
+            sb.append(String.format(Locale.ROOT, "  %-11s %-20s %-26s %s%s%n", m.falseAlarm() ? "false alarm" : "missed",
+                    m.rule(), o.id(), excerpt(o.reply(), 60), ev));
         }
         return sb.toString();
     }

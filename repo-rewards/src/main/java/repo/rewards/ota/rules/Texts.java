@@ -175,11 +175,51 @@ public final class Texts {
         return s.length();
     }
 
-    /** Lower case, letters and digits only (CJK kept), for similarity and name matching. */
+    /** Lower case, simplified characters, letters and digits only (CJK kept), for similarity and name matching. */
     public static String normalize(String s) {
         StringBuilder sb = new StringBuilder();
-        s.toLowerCase(Locale.ROOT).codePoints().filter(Character::isLetterOrDigit).forEach(sb::appendCodePoint);
+        simplified(s).toLowerCase(Locale.ROOT).codePoints().filter(Character::isLetterOrDigit).forEach(sb::appendCodePoint);
         return sb.toString();
+    }
+
+    private static final char[] T2S = loadT2s();
+
+    private static char[] loadT2s() {
+        char[] map = new char[0x10000];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = (char) i;
+        }
+        try (java.io.InputStream in = Texts.class.getResourceAsStream("t2s.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("resource repo/rewards/ota/rules/t2s.txt is missing from the class path");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.length() == 2 && !line.startsWith("#")) {
+                    map[line.charAt(0)] = line.charAt(1);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return map;
+    }
+
+    /**
+     * Traditional characters mapped to simplified ones (a table of about 900 common characters in
+     * {@code t2s.txt}); every character maps to exactly one UTF-16 unit, so offsets into the result are offsets
+     * into the input.
+     */
+    public static String simplified(String s) {
+        char[] c = s.toCharArray();
+        boolean changed = false;
+        for (int i = 0; i < c.length; i++) {
+            char m = T2S[c[i]];
+            if (m != c[i]) {
+                c[i] = m;
+                changed = true;
+            }
+        }
+        return changed ? new String(c) : s;
     }
 
     /** Character n-grams of the normalised text. */
