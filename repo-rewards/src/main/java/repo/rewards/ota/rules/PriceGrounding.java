@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
@@ -38,7 +39,9 @@ public final class PriceGrounding extends Rule {
     private static final Pattern OFF_AFTER = Pattern.compile("^\\s*(off|cut|reduction|discount|decrease|less)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINK = Pattern.compile(
             "^(?:[^\\d。！？!?;；\\n，,]{0,24}?(也就是|就是|即|即为|变成|降到|降至|调到|到|至|为|是|=|→|->|to|which is|that is|i\\.e\\.|making it|brings it to|down to|comes to)"
-                    + "|[^\\d。！？!?;；\\n]{0,8}?[,，]\\s*(即|即为|也就是|就是|i\\.e\\.|that is|which is|making it))[\\s:：]*(约|大约|about)?\\s*$",
+                    + "|[^\\d。！？!?;；\\n]{0,8}?[,，]\\s*(即|即为|也就是|就是|so|i\\.e\\.|that is|which is|making it)"
+                    + "|[^\\d。！？!?;；\\n]{0,24}?(看到的是|显示为|显示|would show( guests)?|shows?( guests)?|guests (would )?(see|pay)|comes to|brings? it to))"
+                    + "[\\s:：]*(约|大约|about)?\\s*$",
             Pattern.CASE_INSENSITIVE);
 
     /** A metric whose change a percentage may describe: bookings, exposure, conversion, occupancy... */
@@ -79,8 +82,12 @@ public final class PriceGrounding extends Rule {
             if (!reduction || trend(r, d.begin(), d.end())) {
                 continue;
             }
-            Texts.Price result = linked(r, d.end(), prices);
-            List<Double> bases = bases(r, d.begin(), prices, item);
+            Texts.Price baseAfter = baseAfter(r, d.end());
+            Texts.Price result = linked(r, baseAfter != null ? baseAfter.end() : d.end(), Texts.loosePrices(r));
+            List<Double> bases = baseAfter != null ? List.of(baseAfter.value()) : bases(r, d.begin(), prices, item);
+            if (baseAfter != null) {
+                handled.add(baseAfter.begin());
+            }
             if (result != null) {
                 handled.add(result.begin());
                 double want = result.value();
@@ -92,8 +99,10 @@ public final class PriceGrounding extends Rule {
                 } else if (belowFloor(want, tickets)) {
                     out.add(belowFloorFinding(r, result, tickets));
                 }
-            } else if (tickets.stream().allMatch(t -> t.floorPrice() > 0 && t.netPrice() * (1 - d.off()) < t.floorPrice() - tolerance)) {
-                out.add(finding("a " + pct(d.off()) + " cut on the net price goes below the lowest acceptable price", r, d.begin(), d.end()));
+            } else if (bases.size() > 1 || tickets.stream().anyMatch(t -> Texts.near(t.netPrice(), bases.get(0), tolerance))) {
+                if (tickets.stream().allMatch(t -> t.floorPrice() > 0 && t.netPrice() * (1 - d.off()) < t.floorPrice() - tolerance)) {
+                    out.add(finding("a " + pct(d.off()) + " cut on the net price goes below the lowest acceptable price", r, d.begin(), d.end()));
+                }
             }
         }
 
@@ -133,6 +142,9 @@ public final class PriceGrounding extends Rule {
             if (context.stream().anyMatch(c -> Texts.near(c, v, tolerance))) {
                 continue;
             }
+            if (tickets.stream().allMatch(t -> v < t.netPrice() * TOO_SMALL_FOR_A_RATE)) {
+                continue; // a fee, a tip or a donation: far below any room rate of the task
+            }
             if (belowFloor(v, tickets)) {
                 out.add(finding(p.text(r) + " is not grounded in the context and is below every ticket's lowest acceptable price",
                         r, p.begin(), p.end()));
@@ -166,6 +178,24 @@ public final class PriceGrounding extends Rule {
 
     private Finding belowFloorFinding(String r, Texts.Price p, List<TaskInfo.Ticket> tickets) {
         return finding(p.text(r) + " is below every ticket's lowest acceptable price", r, p.begin(), p.end());
+    }
+
+    /** Amounts below this share of every ticket's net price are no room rates. */
+    static final double TOO_SMALL_FOR_A_RATE = 0.1;
+    private static final Pattern OFF_THE = Pattern.compile("^\\s*(off|discount on|off of)\\s+(the|your|our)?\\s*", Pattern.CASE_INSENSITIVE);
+
+    /** The base a discount names right after it ("15% off the 220 sale price"), or null. */
+    private static Texts.Price baseAfter(String r, int from) {
+        Matcher m = OFF_THE.matcher(r.substring(from));
+        if (!m.find()) {
+            return null;
+        }
+        for (Texts.Price p : Texts.loosePrices(r)) {
+            if (p.begin() >= from + m.end() && p.begin() <= from + m.end() + 2) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The price that a discount or cut at {@code from} leads to ("...到¥900", "... to ¥900"), or null. */

@@ -63,7 +63,7 @@ public final class Repetition extends Rule {
         Matcher m = CONFIRM.matcher(r);
         if (m.find()) {
             int sentEnd = Texts.sentenceEnd(r, m.end());
-            for (Texts.Price p : Texts.prices(r)) {
+            for (Texts.Price p : Texts.loosePrices(r)) {
                 if (p.begin() < m.start() || p.begin() > sentEnd) {
                     continue;
                 }
@@ -82,7 +82,9 @@ public final class Repetition extends Rule {
                 continue;
             }
             Matcher m = CONFIRM.matcher(t.content());
-            if (m.find() && Texts.prices(t.content()).stream().anyMatch(p -> p.begin() > m.start() && Texts.near(p.value(), price, 0.5))) {
+            String c = t.content();
+            if (m.find() && Texts.loosePrices(c).stream().anyMatch(p -> Texts.sentenceStart(c, p.begin()) == Texts.sentenceStart(c, m.start())
+                    && Texts.near(p.value(), price, 0.5))) {
                 return true;
             }
         }

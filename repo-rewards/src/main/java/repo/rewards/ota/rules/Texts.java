@@ -36,13 +36,20 @@ public final class Texts {
     }
 
     private static final Pattern NUMBER = Pattern.compile("(?<![\\d.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?(?![\\d])");
-    private static final Pattern CURRENCY_BEFORE = Pattern.compile("(?:¥|￥|RMB|CNY|rmb|cny)\\s*$");
-    private static final Pattern CURRENCY_AFTER = Pattern.compile("^\\s*(元|块钱|块|yuan|RMB|CNY|rmb|cny)(?![A-Za-z])");
+    private static final Pattern CURRENCY_BEFORE = Pattern.compile("(?:¥|￥|RMB|CNY|rmb|cny|US\\$|NT\\$|HK\\$|\\$|USD|usd|TWD|NTD|HKD)\\s*$");
+    private static final Pattern CURRENCY_AFTER = Pattern.compile(
+            "^\\s*(元|块钱|块|美元|台币|新台币|港币|yuan|dollars?|bucks|RMB|CNY|USD|TWD|NTD|rmb|cny|usd)(?![A-Za-z])");
+    /** A thousands suffix right after the digits: 0.9k, 1.2K. */
+    private static final Pattern THOUSANDS_AFTER = Pattern.compile("^[kK](?![A-Za-z])");
+    /** Money that is no room price: deposits, fees held back ("押金500元", "the $50 deposit"). */
+    private static final Pattern NOT_A_RATE_BEFORE = Pattern.compile("(押金|定金|订金|保证金|deposit|bond)[^\\d]{0,6}$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern NOT_A_RATE_AFTER = Pattern.compile("^\\s*(的)?(押金|定金|订金|保证金|deposit|security deposit|bond)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern YEAR_BEFORE = Pattern.compile("\\b(in|of|since|by|until|from|year|early|late|mid)\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern PRICE_CUE_BEFORE = Pattern.compile(
-            "(价|价格|房价|报价|房费|price|rate|到|至|降到|降至|调到|调至|调整为|调整到|改为|改成|改到|给到|做到|定在|\\blower to|\\bdown to|\\bdrop to|\\breduce to|\\breduced to|\\badjust to|\\badjusted to|\\bat|\\bto|\\bfor|\\bof|\\bis)"
+            "(价|价格|房价|报价|房费|卖|price|rate|receive|pay|pays|paying|charge|charges|charging|costs?|make it|confirm|confirmed|到|至|降到|降至|调到|调至|调整为|调整到|改为|改成|改到|给到|做到|定在|\\blower to|\\bdown to|\\bdrop to|\\breduce to|\\breduced to|\\badjust to|\\badjusted to|\\bat|\\bto|\\bfor|\\bof|\\bis)"
                     + "\\s*(?:[:：是为在])?\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern UNIT_AFTER = Pattern.compile(
-            "^\\s*(%|％|折|晚|间|天|日|号|月|年|人|个|家|星|倍|次|点|分|条|位|张|周|小时|成|万|:|：\\d|-\\d|/\\d|\\.\\d|nights?\\b|rooms?\\b|days?\\b|stars?\\b|times\\b|x\\b|percent|pm\\b|am\\b|th\\b|st\\b|nd\\b|rd\\b)",
+            "^\\s*(%|％|折|晚|间|天|日|号|月|年|人|个|家|星|倍|次|点|分|条|位|张|周|小时|成|万|米|公里|千米|层|楼|平|㎡|:|：\\d|-\\d|/\\d|\\.\\d|nights?\\b|rooms?\\b|days?\\b|stars?\\b|times\\b|x\\b|percent|pm\\b|am\\b|th\\b|st\\b|nd\\b|rd\\b|km\\b|m\\b|meters?\\b|metres?\\b|miles?\\b|minutes?\\b|mins?\\b|cents?\\b|floors?\\b|people\\b|guests?\\b|children\\b|kids?\\b)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern DATE_BEFORE = Pattern.compile("(\\d[-/.]|第)$");
 
@@ -75,9 +82,19 @@ public final class Texts {
             Matcher ca = CURRENCY_AFTER.matcher(after);
             boolean curBefore = cb.find();
             boolean curAfter = ca.find();
+            Matcher th = THOUSANDS_AFTER.matcher(after);
+            boolean thousands = !curAfter && th.find();
+            if (thousands) {
+                v *= 1000;
+            }
             int begin = curBefore ? nb - (before.length() - cb.start()) : nb;
-            int end = curAfter ? ne + ca.end() : ne;
-            if (curBefore || curAfter) {
+            int end = curAfter ? ne + ca.end() : thousands ? ne + th.end() : ne;
+            if (NOT_A_RATE_BEFORE.matcher(before).find() || NOT_A_RATE_AFTER.matcher(s.substring(end, Math.min(s.length(), end + 12))).find()
+                    || m.group(1).length() >= 7 || DATE_BEFORE.matcher(before).find()
+                    || (v >= 1900 && v <= 2100 && v == Math.rint(v) && YEAR_BEFORE.matcher(before).find())) {
+                continue; // deposits, phone numbers, dates and years are no prices
+            }
+            if (curBefore || curAfter || thousands) {
                 out.add(new Price(v, begin, end, nb, ne));
                 continue;
             }
@@ -92,7 +109,7 @@ public final class Texts {
     }
 
     private static final Pattern PERCENT = Pattern.compile("(?<![\\d.])(\\d+(?:\\.\\d+)?)\\s*(?:%|％|percent)|百分之(\\d+(?:\\.\\d+)?)");
-    private static final Pattern ZHE = Pattern.compile("(\\d(?:\\.\\d)?|[一二三四五六七八九]{1,2})\\s*折");
+    private static final Pattern ZHE = Pattern.compile("(?<![\\d.])(\\d{1,2}(?:\\.\\d)?|[一二三四五六七八九]{1,2})\\s*折");
     private static final String CN_DIGITS = "零一二三四五六七八九";
 
     /** Percentages (10%, 百分之十 in digits) and 折 discounts (九折, 8.5折, 八五折) as fractions taken off. */
@@ -108,7 +125,7 @@ public final class Texts {
             String g = z.group(1);
             double tenths;
             if (Character.isDigit(g.charAt(0))) {
-                tenths = Double.parseDouble(g);
+                tenths = g.length() == 2 && g.indexOf('.') < 0 ? Double.parseDouble(g) / 10.0 : Double.parseDouble(g); // 95折 = 9.5折
             } else if (g.length() == 1) {
                 tenths = CN_DIGITS.indexOf(g.charAt(0));
             } else {
