@@ -352,7 +352,7 @@ w("zh1", "zh_ask", "好的👍", [N], "other", "zh-Hans", "3 code points, 4 UTF-
 w("en1", "en_ask", "👍👍", [N], "other", "en", "2 code points")
 w("zh1", "zh", "王经理，" + "关于价格调整我们想再详细说明一下背景：近7天预订环比下降9%，同商圈北京前门建国饭店同款房1180元，"
   "贵酒店到手价1150元，如果调到1050元，在页面上会更有竞争力，也方便我们在活动里给贵酒店加推荐位。" * 5,
-  [N, R], "other", "zh-Hans", "over 400 code points (repeats itself too)")
+  [N], "other", "zh-Hans", "over 400 code points (it repeats its own sentence, which is no repetition of an earlier turn)")
 w("en1", "en", ("Ms. Chen, thank you for taking the time. Our data show bookings are down 8% week on week, and Marina "
                 "Bay Suites sells the same Deluxe King for 175. If the net moved from 180 to 165, your listing would "
                 "stand out in December, and we could add it to our winter campaign, feature it on the city page, and "
