@@ -45,6 +45,8 @@ public final class HallucinatedFact extends Rule {
     private static final Pattern DEMAND_WORD = Pattern.compile(
             "(曝光量|曝光|浏览量|浏览|访问量|转化率|转化|预订量|订单量|排名|名次|评论数|点评数|评价数|exposure|impressions|views|page views|conversion rate|conversion|bookings|ranked|ranking|reviews)",
             Pattern.CASE_INSENSITIVE);
+    /** The rule stops looking after this many candidate names (the rule set keeps max_findings of them anyway). */
+    static final int MAX_FINDINGS_SCANNED = 64;
     private static final Pattern CLAUSE_BREAK = Pattern.compile("[，,；;：:]");
     private static final Pattern FIGURE_BEFORE = Pattern.compile("(?<![\\d.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(%|％|万|k|K)?\\s*(的|次|个)?\\s*$");
     private static final Pattern FIGURE = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(%|％|万|k\\b|K\\b)?");
@@ -63,7 +65,7 @@ public final class HallucinatedFact extends Rule {
         String r = item.reply();
         List<String> known = knownCores(item.task());
         List<Finding> out = new ArrayList<>();
-        List<int[]> taken = new ArrayList<>();
+        java.util.BitSet taken = new java.util.BitSet(r.length());
         Matcher zh = ZH_NAME.matcher(r);
         while (zh.find()) {
             String prefix = ZH_STOP.matcher(zh.group(1)).replaceFirst("");
@@ -84,7 +86,7 @@ public final class HallucinatedFact extends Rule {
             check(r, en.start() + skip, en.end(), known, out, taken);
         }
         for (int[] m : Texts.findLiterals(r, brands)) {
-            if (taken.stream().noneMatch(t -> m[0] < t[1] && m[1] > t[0])) {
+            if (out.size() < MAX_FINDINGS_SCANNED && !overlaps(taken, m[0], m[1])) {
                 check(r, m[0], m[1], known, out, taken);
             }
         }
@@ -95,8 +97,13 @@ public final class HallucinatedFact extends Rule {
         return out;
     }
 
-    private void check(String r, int b, int e, List<String> known, List<Finding> out, List<int[]> taken) {
-        taken.add(new int[] {b, e});
+    private static boolean overlaps(java.util.BitSet taken, int b, int e) {
+        int i = taken.nextSetBit(b);
+        return i >= 0 && i < e;
+    }
+
+    private void check(String r, int b, int e, List<String> known, List<Finding> out, java.util.BitSet taken) {
+        taken.set(b, e);
         String core = core(r.substring(b, e));
         if (core.isEmpty()) {
             return;
@@ -146,7 +153,7 @@ public final class HallucinatedFact extends Rule {
             }
         }
         Matcher w = DEMAND_WORD.matcher(r);
-        List<int[]> seen = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
         while (w.find()) {
             int se = Texts.sentenceEnd(r, w.end());
             Matcher f = FIGURE.matcher(r);
@@ -165,10 +172,9 @@ public final class HallucinatedFact extends Rule {
                 continue;
             }
             int[] sp = span;
-            if (seen.stream().anyMatch(s -> s[0] == sp[0])) {
+            if (!seen.add(sp[0])) {
                 continue;
             }
-            seen.add(sp);
             String fig = r.substring(sp[0], sp[1]).strip();
             Matcher nm = Pattern.compile("[\\d,]+(?:\\.\\d+)?").matcher(fig);
             nm.find();

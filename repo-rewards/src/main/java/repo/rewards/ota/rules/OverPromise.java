@@ -57,10 +57,10 @@ public final class OverPromise extends Rule {
             }
         }
         for (int[] m : Texts.findLiterals(r, commitments)) {
-            if (taken.stream().anyMatch(t -> m[0] < t[1] && m[1] > t[0]) || Texts.negatedBefore(r, m[0], 4)) {
+            if (out.size() >= 64 || taken.stream().anyMatch(t -> m[0] < t[1] && m[1] > t[0]) || Texts.negatedBefore(r, m[0], 4)) {
                 continue;
             }
-            Matcher extent = TO_SOME_EXTENT.matcher(r.substring(m[0]));
+            Matcher extent = TO_SOME_EXTENT.matcher(r.substring(m[0], Math.min(r.length(), m[0] + 8)));
             if (extent.lookingAt()) {
                 continue;
             }

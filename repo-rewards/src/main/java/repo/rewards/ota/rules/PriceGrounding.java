@@ -71,6 +71,7 @@ public final class PriceGrounding extends Rule {
         List<TaskInfo.Ticket> tickets = item.task().tickets();
         Set<Double> context = Texts.contextPrices(item);
         List<Texts.Price> prices = Texts.prices(r);
+        List<Texts.Price> loose = Texts.loosePrices(r);
         Set<Integer> handled = new HashSet<>();
         List<Finding> out = new ArrayList<>();
         double arithmeticTol = Math.max(tolerance, 1.0);
@@ -78,12 +79,12 @@ public final class PriceGrounding extends Rule {
         for (Texts.Discount d : Texts.discounts(r)) {
             boolean reduction = d.off() > 0 && (r.substring(d.begin(), d.end()).contains("折")
                     || REDUCE_BEFORE.matcher(r.substring(Math.max(Texts.sentenceStart(r, d.begin()), d.begin() - 20), d.begin())).find()
-                    || OFF_AFTER.matcher(r.substring(d.end())).find());
+                    || OFF_AFTER.matcher(ahead(r, d.end())).find());
             if (!reduction || trend(r, d.begin(), d.end())) {
                 continue;
             }
-            Texts.Price baseAfter = baseAfter(r, d.end());
-            Texts.Price result = linked(r, baseAfter != null ? baseAfter.end() : d.end(), Texts.loosePrices(r));
+            Texts.Price baseAfter = baseAfter(r, d.end(), loose);
+            Texts.Price result = linked(r, baseAfter != null ? baseAfter.end() : d.end(), loose);
             List<Double> bases = baseAfter != null ? List.of(baseAfter.value()) : bases(r, d.begin(), prices, item);
             if (baseAfter != null) {
                 handled.add(baseAfter.begin());
@@ -111,7 +112,7 @@ public final class PriceGrounding extends Rule {
                 continue;
             }
             String before = r.substring(Math.max(0, p.begin() - 8), p.begin());
-            boolean delta = (REDUCE_BEFORE.matcher(before).find() || OFF_AFTER.matcher(r.substring(p.end())).find())
+            boolean delta = (REDUCE_BEFORE.matcher(before).find() || OFF_AFTER.matcher(ahead(r, p.end())).find())
                     && tickets.stream().anyMatch(t -> p.value() < t.netPrice() / 2);
             if (!delta) {
                 continue;
@@ -163,7 +164,8 @@ public final class PriceGrounding extends Rule {
      */
     private static boolean trend(String r, int begin, int end) {
         int b = begin;
-        while (b > 0 && "，,。！？!?；;\n".indexOf(r.charAt(b - 1)) < 0) {
+        int stop = Math.max(0, begin - 40); // bounded: linear in the reply
+        while (b > stop && "，,。！？!?；;\n".indexOf(r.charAt(b - 1)) < 0) {
             b--;
         }
         String before = r.substring(b, begin);
@@ -185,23 +187,41 @@ public final class PriceGrounding extends Rule {
     private static final Pattern OFF_THE = Pattern.compile("^\\s*(off|discount on|off of)\\s+(the|your|our)?\\s*", Pattern.CASE_INSENSITIVE);
 
     /** The base a discount names right after it ("15% off the 220 sale price"), or null. */
-    private static Texts.Price baseAfter(String r, int from) {
-        Matcher m = OFF_THE.matcher(r.substring(from));
+    private static Texts.Price baseAfter(String r, int from, List<Texts.Price> loose) {
+        Matcher m = OFF_THE.matcher(ahead(r, from));
         if (!m.find()) {
             return null;
         }
-        for (Texts.Price p : Texts.loosePrices(r)) {
-            if (p.begin() >= from + m.end() && p.begin() <= from + m.end() + 2) {
-                return p;
-            }
+        for (int i = firstAtOrAfter(loose, from + m.end()); i < loose.size() && loose.get(i).begin() <= from + m.end() + 2; i++) {
+            return loose.get(i);
         }
         return null;
     }
 
+    /** At most 40 characters from {@code from}: look-ahead stays bounded, so the rule is linear in the reply. */
+    private static String ahead(String r, int from) {
+        return r.substring(from, Math.min(r.length(), from + 40));
+    }
+
+    /** Index of the first price (sorted by begin) that begins at or after {@code pos}. */
+    private static int firstAtOrAfter(List<Texts.Price> prices, int pos) {
+        int lo = 0, hi = prices.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (prices.get(mid).begin() < pos) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** The price that a discount or cut at {@code from} leads to ("...到¥900", "... to ¥900"), or null. */
     private static Texts.Price linked(String r, int from, List<Texts.Price> prices) {
-        for (Texts.Price p : prices) {
-            if (p.begin() >= from && p.begin() - from <= 28 && LINK.matcher(r.substring(from, p.begin())).find()) {
+        for (int i = firstAtOrAfter(prices, from); i < prices.size() && prices.get(i).begin() - from <= 28; i++) {
+            Texts.Price p = prices.get(i);
+            if (LINK.matcher(r.substring(from, p.begin())).find()) {
                 return p;
             }
         }
@@ -212,9 +232,10 @@ public final class PriceGrounding extends Rule {
     private static List<Double> bases(String r, int at, List<Texts.Price> prices, ScoredItem item) {
         int sb = Texts.sentenceStart(r, at);
         Texts.Price named = null;
-        for (Texts.Price p : prices) {
-            if (p.end() <= at && p.begin() >= sb) {
-                named = p;
+        for (int i = firstAtOrAfter(prices, at) - 1; i >= 0 && prices.get(i).begin() >= sb; i--) {
+            if (prices.get(i).end() <= at) {
+                named = prices.get(i);
+                break;
             }
         }
         List<Double> out = new ArrayList<>();

@@ -80,7 +80,7 @@ public final class SaleNetConfusion extends Rule {
         if (tickets.size() < 2) {
             return tickets;
         }
-        String before = r.substring(0, at).toLowerCase(Locale.ROOT);
+        String before = r.substring(Math.max(0, at - Texts.MAX_SENTENCE), at).toLowerCase(Locale.ROOT); // bounded: linear in the reply
         int best = -1;
         List<TaskInfo.Ticket> named = new ArrayList<>();
         for (TaskInfo.Ticket t : tickets) {

@@ -168,28 +168,33 @@ public final class Texts {
     private static final Pattern NEGATION = Pattern.compile(
             "(不|没|无法|无须|无需|不能|未|别|not|n't|cannot|never|no)\\s*\\S{0,3}$|(不|没|无法|不能|cannot|can't|won't|not|never)\\b", Pattern.CASE_INSENSITIVE);
 
-    /** Start of the sentence holding {@code pos} (after 。！？!?;\n or ". "). */
+    /** Sentences are searched at most this many characters from a position, so that rules stay linear in the reply. */
+    public static final int MAX_SENTENCE = 400;
+
+    /** Start of the sentence holding {@code pos} (after 。！？!?;\n or ". "), at most {@link #MAX_SENTENCE} back. */
     public static int sentenceStart(String s, int pos) {
-        for (int i = pos - 1; i >= 0; i--) {
+        int stop = Math.max(0, pos - MAX_SENTENCE);
+        for (int i = pos - 1; i >= stop; i--) {
             char c = s.charAt(i);
             if (c == '。' || c == '！' || c == '？' || c == '!' || c == '?' || c == '\n' || c == '；' || c == ';'
                     || (c == '.' && i + 1 < s.length() && s.charAt(i + 1) == ' ')) {
                 return i + 1;
             }
         }
-        return 0;
+        return stop;
     }
 
-    /** End of the sentence holding {@code pos}. */
+    /** End of the sentence holding {@code pos}, at most {@link #MAX_SENTENCE} ahead. */
     public static int sentenceEnd(String s, int pos) {
-        for (int i = pos; i < s.length(); i++) {
+        int stop = Math.min(s.length(), pos + MAX_SENTENCE);
+        for (int i = pos; i < stop; i++) {
             char c = s.charAt(i);
             if (c == '。' || c == '！' || c == '？' || c == '!' || c == '?' || c == '\n' || c == '；' || c == ';'
                     || (c == '.' && (i + 1 == s.length() || s.charAt(i + 1) == ' '))) {
                 return i + 1;
             }
         }
-        return s.length();
+        return stop;
     }
 
     /** Lower case, simplified characters, letters and digits only (CJK kept), for similarity and name matching. */
@@ -241,11 +246,19 @@ public final class Texts {
 
     /** Character n-grams of the normalised text. */
     public static Set<String> ngrams(String s, int n) {
+        return ngrams(s, n, Integer.MAX_VALUE);
+    }
+
+    /** Character n-grams, or null as soon as there are more than {@code cap} distinct ones (bounded memory). */
+    public static Set<String> ngrams(String s, int n, int cap) {
         String t = normalize(s);
         Set<String> out = new HashSet<>();
         int[] cps = t.codePoints().toArray();
         for (int i = 0; i + n <= cps.length; i++) {
             out.add(new String(cps, i, n));
+            if (out.size() > cap) {
+                return null;
+            }
         }
         return out;
     }
