@@ -28,6 +28,8 @@ final class RewardsEvalCommand implements Callable<Integer> {
     int worst;
     @Option(names = "--strict", description = "exit 3 when a target is missed")
     boolean strict;
+    @Option(names = "--no-judge", description = "skip the offline judge's calibration table")
+    boolean noJudge;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,6 +50,11 @@ final class RewardsEvalCommand implements Callable<Integer> {
         RulesEvaluation eval = RulesEvaluation.run(rules, items);
         PrintWriter o = spec.commandLine().getOut();
         o.print(eval.render(worst));
+        if (!noJudge) {
+            o.println();
+            o.println("offline rubric-rules judge (the fallback when no LLM judge is configured):");
+            o.print(RulesEvaluation.judgeCalibration(new repo.rewards.ota.RubricRulesJudge(repo.rewards.judge.Rubric.builtin()), items));
+        }
         o.flush();
         return strict && !eval.gaps().isEmpty() ? 3 : 0;
     }

@@ -112,6 +112,29 @@ public final class RulesEvaluation {
         return sb.toString();
     }
 
+    /**
+     * How often each item of a judge fires on the replies labelled with no breach (a near-constant item carries no
+     * signal): item id, hits, share. Calibration target: no item above 50%.
+     */
+    public static String judgeCalibration(repo.rewards.api.RewardJudge judge, List<EvalItem> items) {
+        List<EvalItem> good = items.stream().filter(e -> e.labels().isEmpty()).toList();
+        Map<String, Integer> hits = new java.util.TreeMap<>();
+        for (EvalItem e : good) {
+            SourceResult r = judge.judge(e.item());
+            if (r.failed()) {
+                throw new IllegalStateException("line " + e.line() + " (" + e.item().id() + "): judge failed: " + r.error());
+            }
+            r.findings().stream().map(Finding::ruleId).distinct().forEach(id -> hits.merge(id, 1, Integer::sum));
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-28s %5s %7s   (on %d replies without a breach; target <= 50%%)%n",
+                "judge item", "hits", "share", good.size()));
+        hits.forEach((id, n) -> sb.append(String.format(Locale.ROOT, "%-28s %5d %7s%n", id, n, pct((double) n / good.size()))));
+        if (hits.isEmpty()) {
+            sb.append("(no item fired)\n");
+        }
+        return sb.toString();
+    }
+
     private static String confusion(RuleMetrics.PerRule p) {
         List<String> parts = new ArrayList<>();
         p.firedInstead().forEach((k, v) -> parts.add("missed as " + k + " x" + v));
