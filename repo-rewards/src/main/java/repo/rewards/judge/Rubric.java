@@ -182,14 +182,34 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
         return sb.toString();
     }
 
-    /** The judge prompt for one item: the template with task, history, reply and rubric filled in. */
+    /**
+     * The judge prompt for one item: the template with task, history, reply and rubric filled in. Task, history
+     * and reply are dialogue data and pass through {@link #neutralize} first, so they cannot close the
+     * {@code <<< ... >>>} block around the reply or open a chat turn of their own.
+     */
     public String render(ScoredItem item) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("rubric", rubricText());
-        values.put("task", taskText(item));
-        values.put("history", historyText(item.history()));
-        values.put("reply", item.reply());
+        values.put("task", neutralize(taskText(item)));
+        values.put("history", neutralize(historyText(item.history())));
+        values.put("reply", neutralize(item.reply()));
         return promptTemplate.render(values);
+    }
+
+    private static final java.util.regex.Pattern ANGLE_RUN = java.util.regex.Pattern.compile("<{3,}|>{3,}");
+    private static final java.util.regex.Pattern SPECIAL_TOKEN = java.util.regex.Pattern.compile("<\\|([^|<>\\s]{0,40})\\|>");
+
+    /**
+     * Dialogue text made safe to embed in the judge prompt: runs of three or more {@code <} or {@code >} (the
+     * reply block's delimiters) become {@code ‹‹‹} / {@code ›››}, and chat special tokens such as
+     * {@code <|im_start|>} or {@code <|endoftext|>} become {@code <｜im_start｜>} (full-width bars), which no
+     * tokenizer reads as a control token. Everything else is kept verbatim, so the judge still sees what the
+     * agent wrote (a reply that tries to inject instructions is judged as a reply that does so).
+     */
+    public static String neutralize(String text) {
+        String t = SPECIAL_TOKEN.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement("<｜" + m.group(1) + "｜>"));
+        t = t.replace("<|", "<｜").replace("|>", "｜>");
+        return ANGLE_RUN.matcher(t).replaceAll(m -> m.group().charAt(0) == '<' ? "‹".repeat(m.group().length()) : "›".repeat(m.group().length()));
     }
 
     static String taskText(ScoredItem item) {

@@ -41,9 +41,18 @@ public final class RubricRulesJudge implements Judge {
     record Hit(Matcher evidence, String reason) {
     }
 
+    /**
+     * Rubric items that restate a deterministic rule (over-promise, press-after-accept, silence-as-consent,
+     * repetition, format, ticket-coverage): the offline judge leaves them to the rules, so REPO does not
+     * penalise the same behaviour twice with a weaker word list.
+     */
+    public static final List<String> LEFT_TO_RULES = List.of("over-promise", "press-after-acceptance", "silence-as-consent",
+            "repeated-confirmation", "style-issues", "ignores-other-tickets");
+
     public RubricRulesJudge(Rubric rubric) {
         this.rubric = rubric;
         Map<String, Check> known = builtinChecks();
+        LEFT_TO_RULES.forEach(known::remove);
         for (RubricItem it : rubric.items()) {
             Check c = known.get(it.id());
             if (c == null) {
@@ -110,7 +119,10 @@ public final class RubricRulesJudge implements Judge {
     private static final Pattern ASK_PRICE = words("降到", "调到", "改成", "调整到", "降至", "lower to", "reduce to", "drop to");
     private static final Pattern ALTERNATIVE = words("部分日期", "少几天", "几天", "平日", "工作日", "周末", "套餐", "先试", "试行",
             "小幅", "少降", "折中", "各让一步", "分阶段", "fewer dates", "weekday", "package", "trial", "halfway", "smaller cut");
-    private static final Pattern POLITE = words("您", "请", "谢谢", "感谢", "麻烦", "辛苦", "please", "thank", "appreciate");
+    /** Warmth: polite address, greetings, appreciation, understanding, good wishes (calibrated on the evaluation set). */
+    private static final Pattern POLITE = words("您", "请", "谢谢", "感谢", "麻烦", "辛苦", "经理", "理解", "明白", "好的", "不好意思",
+            "抱歉", "祝", "please", "thank", "appreciate", "hello", "hi", "great", "glad", "happy", "hope", "wonderful", "nice",
+            "welcome", "sorry", "understand", "sure", "love", "awesome", "good", "ms", "mr", "mrs", "dear", "kind", "fair");
     private static final Pattern MARKDOWN = Pattern.compile("(?m)^\\s{0,3}#{1,6}\\s|\\*\\*|^\\s*[-*+]\\s+\\S|^\\s*\\d+\\.\\s+\\S|`");
     private static final Pattern SHOUTING = Pattern.compile("[!！]{2,}|(?i)\\b(assistant|user|system)\\s*:|<\\|im_");
     private static final Pattern PRICE = Pattern.compile("[¥￥]?\\s*(\\d{2,6}(?:\\.\\d+)?)\\s*(?:元|块|rmb|RMB|CNY)?");

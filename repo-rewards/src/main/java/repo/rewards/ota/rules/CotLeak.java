@@ -21,7 +21,10 @@ public final class CotLeak extends Rule {
     public static final List<String> DEFAULT_PATTERNS = List.of(
             "</?think(ing)?>", "\\blet me think\\b", "\\blet's think step by step\\b", "\\bthinking process\\b",
             "\\bmy reasoning\\b", "\\bas an ai\\b", "\\bas a language model\\b", "\\bas an? (large )?language model\\b",
-            "思考过程", "推理过程", "让我(想想|思考|分析一下)", "我的思路(是|如下)", "作为(一个)?(ai|AI|人工智能|语言模型|大模型)");
+            "思考过程", "推理过程", "让我(想想|思考|分析一下)", "我的思路(是|如下)", "作为(一个)?(ai|AI|人工智能|语言模型|大模型)",
+            "【\\s*(思考|分析|推理|内心|想法|心理|独白)[^】]{0,10}】",
+            "[（(\\[【]\\s*(内心|思考|分析|推理|想法|心理活动|内心独白|策略|internal note|note to self|reasoning|thinking|analysis|thoughts?|strategy)\\s*[:：]",
+            "\\b(think|reason|work)(ing)? (this |it )?(through )?step by step\\b");
 
     private final List<Pattern> patterns;
 

@@ -48,7 +48,7 @@ public final class Format extends Rule {
     public List<Finding> evaluate(ScoredItem item) {
         String r = item.reply();
         List<Finding> out = new ArrayList<>();
-        List<int[]> taken = new ArrayList<>();
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (Map.Entry<String, Pattern> e : patterns.entrySet()) {
             Matcher m = e.getValue().matcher(r);
             while (m.find()) {
@@ -57,10 +57,9 @@ public final class Format extends Rule {
                     b++;
                 }
                 int fb = b;
-                if (taken.stream().anyMatch(t -> fb == t[0])) {
+                if (!taken.add(fb)) {
                     continue; // one finding per position: a role tag is not also a heading
                 }
-                taken.add(new int[] {b, en});
                 out.add(finding(e.getKey() + " in a chat reply", r, b, en));
             }
         }

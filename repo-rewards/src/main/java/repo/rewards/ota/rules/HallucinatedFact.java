@@ -37,12 +37,18 @@ public final class HallucinatedFact extends Rule {
             "^.*([一二三四五六七八九十几两多\\d]家|这家|那家|哪家|每家|的|和|与|跟|比|是|在|隔壁|附近|对面|旁边|比如|像|例如|其他|周边|同类|竞品|同档次|同商圈|这|那|该|各|贵|本|您|你|我们|咱们|对|把|给|了|说|看|从|及|或|等|为|于|让|向|连|都|也|还|才|就)");
     private static final Pattern ZH_GENERIC = Pattern.compile(
             "^(五星级?|四星级?|三星级?|二星级?|星级|高端|高星|商务|经济型?|连锁|精品|度假|快捷|豪华|同类|当地|市区|机场|周边|附近|其他|品牌|单体|中高端|中端|城市|主题|同区域|区域|一些|多家|几家|好几家|很多|不少|部分|大部分|所有|整个|全市|全城)+$");
+    /** A hotel category or grade, not a name: 高档型酒店, 北京豪华型酒店, 同级饭店, 五星级酒店. */
+    private static final Pattern ZH_CATEGORY_END = Pattern.compile("(型|星级?|同级|同档次?|同等级|同类型?|同价位|档次|级别?)$");
     private static final Pattern EN_NAME = Pattern.compile("\\b((?:[A-Z][\\w'&.-]*\\s+){1,4})(Hotel|Inn|Resort|Suites|Lodge|Hostel)\\b");
     private static final Pattern EN_LEAD = Pattern.compile("^((The|Your|Our|This|That|Nearby|Other|Every|Any|Each|A|An|Its|Their|My|Compared|Unlike|Like|At|In|Many|Some|Both)\\s+)+");
     private static final Pattern SUFFIX = Pattern.compile("(大酒店|酒店|宾馆|饭店|客栈|民宿|度假村|hotel|inn|resort|suites|lodge|hostel)$");
     private static final Pattern DEMAND_WORD = Pattern.compile(
-            "(曝光量|曝光|浏览量|浏览|访问量|转化率|转化|预订量|订单量|exposure|impressions|views|page views|conversion rate|conversion|bookings)",
+            "(曝光量|曝光|浏览量|浏览|访问量|转化率|转化|预订量|订单量|排名|名次|评论数|点评数|评价数|exposure|impressions|views|page views|conversion rate|conversion|bookings|ranked|ranking|reviews)",
             Pattern.CASE_INSENSITIVE);
+    /** The rule stops looking after this many candidate names (the rule set keeps max_findings of them anyway). */
+    static final int MAX_FINDINGS_SCANNED = 64;
+    private static final Pattern CLAUSE_BREAK = Pattern.compile("[，,；;：:]");
+    private static final Pattern FIGURE_BEFORE = Pattern.compile("(?<![\\d.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(%|％|万|k|K)?\\s*(的|次|个)?\\s*$");
     private static final Pattern FIGURE = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(%|％|万|k\\b|K\\b)?");
 
     private final List<String> brands;
@@ -59,11 +65,11 @@ public final class HallucinatedFact extends Rule {
         String r = item.reply();
         List<String> known = knownCores(item.task());
         List<Finding> out = new ArrayList<>();
-        List<int[]> taken = new ArrayList<>();
+        java.util.BitSet taken = new java.util.BitSet(r.length());
         Matcher zh = ZH_NAME.matcher(r);
         while (zh.find()) {
             String prefix = ZH_STOP.matcher(zh.group(1)).replaceFirst("");
-            if (prefix.length() < 2 || ZH_GENERIC.matcher(prefix).matches()) {
+            if (prefix.length() < 2 || ZH_GENERIC.matcher(prefix).matches() || ZH_CATEGORY_END.matcher(prefix).find()) {
                 continue;
             }
             int b = zh.end(1) - prefix.length();
@@ -80,7 +86,7 @@ public final class HallucinatedFact extends Rule {
             check(r, en.start() + skip, en.end(), known, out, taken);
         }
         for (int[] m : Texts.findLiterals(r, brands)) {
-            if (taken.stream().noneMatch(t -> m[0] < t[1] && m[1] > t[0])) {
+            if (out.size() < MAX_FINDINGS_SCANNED && !overlaps(taken, m[0], m[1])) {
                 check(r, m[0], m[1], known, out, taken);
             }
         }
@@ -91,8 +97,13 @@ public final class HallucinatedFact extends Rule {
         return out;
     }
 
-    private void check(String r, int b, int e, List<String> known, List<Finding> out, List<int[]> taken) {
-        taken.add(new int[] {b, e});
+    private static boolean overlaps(java.util.BitSet taken, int b, int e) {
+        int i = taken.nextSetBit(b);
+        return i >= 0 && i < e;
+    }
+
+    private void check(String r, int b, int e, List<String> known, List<Finding> out, java.util.BitSet taken) {
+        taken.set(b, e);
         String core = core(r.substring(b, e));
         if (core.isEmpty()) {
             return;
@@ -142,30 +153,28 @@ public final class HallucinatedFact extends Rule {
             }
         }
         Matcher w = DEMAND_WORD.matcher(r);
-        List<int[]> seen = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
         while (w.find()) {
             int se = Texts.sentenceEnd(r, w.end());
             Matcher f = FIGURE.matcher(r);
             f.region(w.end(), se);
             int[] span = null;
-            if (f.find() && f.start() - w.end() <= 12) {
+            String before = r.substring(Math.max(0, w.start() - 12), w.start());
+            Matcher bm = FIGURE_BEFORE.matcher(before);
+            if (bm.find()) { // "5,400 views", "2.4% conversion": the figure right before the word wins
+                int off = w.start() - before.length();
+                span = new int[] {off + bm.start(), off + bm.end()};
+            } else if (f.find() && f.start() - w.end() <= 24 && !DEMAND_WORD.matcher(r.substring(w.end(), f.start())).find()
+                    && !CLAUSE_BREAK.matcher(r.substring(w.end(), f.start())).find()) {
                 span = new int[] {f.start(), f.end()};
-            } else {
-                String before = r.substring(Math.max(0, w.start() - 12), w.start());
-                Matcher bm = Pattern.compile("(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?\\s*(%|％|万|k|K)?\\s*$").matcher(before);
-                if (bm.find()) {
-                    int off = w.start() - before.length();
-                    span = new int[] {off + bm.start(), off + bm.end()};
-                }
             }
             if (span == null) {
                 continue;
             }
             int[] sp = span;
-            if (seen.stream().anyMatch(s -> s[0] == sp[0])) {
+            if (!seen.add(sp[0])) {
                 continue;
             }
-            seen.add(sp);
             String fig = r.substring(sp[0], sp[1]).strip();
             Matcher nm = Pattern.compile("[\\d,]+(?:\\.\\d+)?").matcher(fig);
             nm.find();

@@ -23,11 +23,14 @@ public final class OverPromise extends Rule {
     public static final List<String> DEFAULT_PHRASES = List.of("包您满房", "包你满房", "包满房", "保证满房", "稳赚不赔", "稳赚",
             "零风险", "guaranteed bookings", "guaranteed traffic", "guaranteed sell-out", "guaranteed to sell out", "risk-free");
     public static final List<String> DEFAULT_COMMITMENTS = List.of("保证", "担保", "一定会", "一定能", "一定可以", "一定带来",
-            "肯定会", "肯定能", "绝对会", "绝对能", "百分之百", "100%", "包您", "包你", "guarantee", "guaranteed", "guarantees",
-            "definitely will", "will definitely", "certainly will", "will certainly", "for sure", "100 percent", "promise you", "i promise");
+            "肯定会", "肯定能", "肯定", "绝对", "铁定", "必定", "必然", "准能", "稳稳", "稳了", "稳拿", "没跑了", "跑不了", "百分之百", "100%",
+            "包您", "包你", "guarantee", "guaranteed", "guarantees", "definitely will", "will definitely", "certainly will", "will certainly",
+            "for sure", "100 percent", "promise you", "i promise", "no doubt", "it's certain", "it is certain", "100% certain",
+            "bound to", "sure to", "without fail", "trust me");
     public static final List<String> DEFAULT_OUTCOMES = List.of("流量", "曝光", "排名", "排序", "置顶", "订单", "订房", "预订", "间夜",
             "入住率", "满房", "出租率", "转化", "销量", "营收", "收益", "客源", "生意", "traffic", "exposure", "ranking", "rank", "top of",
-            "bookings", "booking", "orders", "occupancy", "sell out", "sold out", "revenue", "conversion", "room nights", "guests");
+            "bookings", "booking", "orders", "occupancy", "sell out", "sold out", "revenue", "conversion", "room nights", "guests",
+            "爆单", "爆满", "第一", "翻倍", "翻一番", "九成", "fully booked", "booked", "fill every room", "fill", "rooms will", "double", "first");
 
     private final List<String> phrases;
     private final List<String> commitments;
@@ -54,10 +57,10 @@ public final class OverPromise extends Rule {
             }
         }
         for (int[] m : Texts.findLiterals(r, commitments)) {
-            if (taken.stream().anyMatch(t -> m[0] < t[1] && m[1] > t[0]) || Texts.negatedBefore(r, m[0], 4)) {
+            if (out.size() >= 64 || taken.stream().anyMatch(t -> m[0] < t[1] && m[1] > t[0]) || Texts.negatedBefore(r, m[0], 4)) {
                 continue;
             }
-            Matcher extent = TO_SOME_EXTENT.matcher(r.substring(m[0]));
+            Matcher extent = TO_SOME_EXTENT.matcher(r.substring(m[0], Math.min(r.length(), m[0] + 8)));
             if (extent.lookingAt()) {
                 continue;
             }

@@ -30,9 +30,10 @@ public final class PressAfterAccept extends Rule {
             "更低", "更优惠", "还能(不能)?(再)?降", "能不能再", "可否再", "能否再", "再争取", "\\b(go|come) (a bit |any )?lower\\b",
             "\\blower (it |that )?(a bit|a little|further|still)\\b", "\\bgo down (a bit|a little|further|more)\\b", "\\bany lower\\b",
             "\\b(a bit|a little|slightly) (lower|more off|cheaper)\\b", "\\bbetter price\\b", "\\bsqueeze\\b", "\\bshave off\\b",
-            "\\bfurther (discount|reduction|cut)\\b", "\\beven (lower|less|cheaper)\\b");
+            "\\bfurther (discount|reduction|cut)\\b", "\\beven (lower|less|cheaper)\\b", "\\bshave\\b", "\\bmore (dollars )?off\\b",
+            "\\b(a few|some) (more )?dollars off\\b", "\\blower rate\\b", "再(给|帮)?(我们)?(便宜|优惠|降|少)");
     private static final Pattern AGREE = Pattern.compile(
-            "(同意|可以|没问题|行吧|行的|好的|好吧|就按|接受|成交|就这么办|按您说的|agreed|agree|deal|\\bok\\b|okay|fine with|accept|sounds good|that works|let's do)",
+            "(同意|可以|没问题|行吧|行的|好的|好吧|就按|接受|成交|就这么办|就这么定|按您说的|依你|依您|听你的|听您的|agreed|agree|deal|\\bok\\b|okay|fine\\b|accept|sounds good|that works|let's do|alright|all right|convinced|you win)",
             Pattern.CASE_INSENSITIVE);
     /** Permission to go on talking ("Sure, go ahead", "好的，您说"): agrees to no price or proposal. */
     private static final Pattern PERMISSION = Pattern.compile(
@@ -97,9 +98,10 @@ public final class PressAfterAccept extends Rule {
         for (int[] s : merged) {
             out.add(finding("the hotel " + what + " but the reply still presses for lower: \"" + r.substring(s[0], s[1]) + "\"", r, s[0], s[1]));
         }
-        if (out.isEmpty() && offer != null) {
+        Double accepted = offer != null ? offer : lastProposal(item);
+        if (out.isEmpty() && accepted != null) {
             for (Texts.Price p : Texts.prices(r)) {
-                if (p.value() < offer - tolerance && item.task().tickets().stream().anyMatch(t -> p.value() >= t.floorPrice() * 0.5)) {
+                if (p.value() < accepted - tolerance && item.task().tickets().stream().anyMatch(t -> p.value() >= t.floorPrice() * 0.5)) {
                     out.add(finding("the hotel " + what + " but the reply asks for " + p.text(r), r, p.begin(), p.end()));
                     break;
                 }
@@ -107,6 +109,17 @@ public final class PressAfterAccept extends Rule {
         }
         out.sort((a, b) -> Integer.compare(a.evidence().begin(), b.evidence().begin()));
         return out;
+    }
+
+    /** The lowest price of the agent's latest turn (what a plain "OK" agrees to), or null. */
+    private static Double lastProposal(ScoredItem item) {
+        for (int i = item.history().size() - 1; i >= 0; i--) {
+            Turn t = item.history().get(i);
+            if (t.role() == Turn.Role.AGENT) {
+                return Texts.prices(t.content()).stream().map(Texts.Price::value).min(Double::compare).orElse(null);
+            }
+        }
+        return null;
     }
 
     /** The lowest price the hotel offered that is at or below a ticket's target, or null. */

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import repo.rewards.api.Finding;
 import repo.rewards.api.RewardFunction;
@@ -38,7 +39,9 @@ public final class PriceGrounding extends Rule {
     private static final Pattern OFF_AFTER = Pattern.compile("^\\s*(off|cut|reduction|discount|decrease|less)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINK = Pattern.compile(
             "^(?:[^\\d。！？!?;；\\n，,]{0,24}?(也就是|就是|即|即为|变成|降到|降至|调到|到|至|为|是|=|→|->|to|which is|that is|i\\.e\\.|making it|brings it to|down to|comes to)"
-                    + "|[^\\d。！？!?;；\\n]{0,8}?[,，]\\s*(即|即为|也就是|就是|i\\.e\\.|that is|which is|making it))[\\s:：]*(约|大约|about)?\\s*$",
+                    + "|[^\\d。！？!?;；\\n]{0,8}?[,，]\\s*(即|即为|也就是|就是|so|i\\.e\\.|that is|which is|making it)"
+                    + "|[^\\d。！？!?;；\\n]{0,24}?(看到的是|显示为|显示|would show( guests)?|shows?( guests)?|guests (would )?(see|pay)|comes to|brings? it to))"
+                    + "[\\s:：]*(约|大约|about)?\\s*$",
             Pattern.CASE_INSENSITIVE);
 
     /** A metric whose change a percentage may describe: bookings, exposure, conversion, occupancy... */
@@ -68,6 +71,7 @@ public final class PriceGrounding extends Rule {
         List<TaskInfo.Ticket> tickets = item.task().tickets();
         Set<Double> context = Texts.contextPrices(item);
         List<Texts.Price> prices = Texts.prices(r);
+        List<Texts.Price> loose = Texts.loosePrices(r);
         Set<Integer> handled = new HashSet<>();
         List<Finding> out = new ArrayList<>();
         double arithmeticTol = Math.max(tolerance, 1.0);
@@ -75,12 +79,16 @@ public final class PriceGrounding extends Rule {
         for (Texts.Discount d : Texts.discounts(r)) {
             boolean reduction = d.off() > 0 && (r.substring(d.begin(), d.end()).contains("折")
                     || REDUCE_BEFORE.matcher(r.substring(Math.max(Texts.sentenceStart(r, d.begin()), d.begin() - 20), d.begin())).find()
-                    || OFF_AFTER.matcher(r.substring(d.end())).find());
+                    || OFF_AFTER.matcher(ahead(r, d.end())).find());
             if (!reduction || trend(r, d.begin(), d.end())) {
                 continue;
             }
-            Texts.Price result = linked(r, d.end(), prices);
-            List<Double> bases = bases(r, d.begin(), prices, item);
+            Texts.Price baseAfter = baseAfter(r, d.end(), loose);
+            Texts.Price result = linked(r, baseAfter != null ? baseAfter.end() : d.end(), loose);
+            List<Double> bases = baseAfter != null ? List.of(baseAfter.value()) : bases(r, d.begin(), prices, item);
+            if (baseAfter != null) {
+                handled.add(baseAfter.begin());
+            }
             if (result != null) {
                 handled.add(result.begin());
                 double want = result.value();
@@ -92,8 +100,10 @@ public final class PriceGrounding extends Rule {
                 } else if (belowFloor(want, tickets)) {
                     out.add(belowFloorFinding(r, result, tickets));
                 }
-            } else if (tickets.stream().allMatch(t -> t.floorPrice() > 0 && t.netPrice() * (1 - d.off()) < t.floorPrice() - tolerance)) {
-                out.add(finding("a " + pct(d.off()) + " cut on the net price goes below the lowest acceptable price", r, d.begin(), d.end()));
+            } else if (bases.size() > 1 || tickets.stream().anyMatch(t -> Texts.near(t.netPrice(), bases.get(0), tolerance))) {
+                if (tickets.stream().allMatch(t -> t.floorPrice() > 0 && t.netPrice() * (1 - d.off()) < t.floorPrice() - tolerance)) {
+                    out.add(finding("a " + pct(d.off()) + " cut on the net price goes below the lowest acceptable price", r, d.begin(), d.end()));
+                }
             }
         }
 
@@ -102,7 +112,7 @@ public final class PriceGrounding extends Rule {
                 continue;
             }
             String before = r.substring(Math.max(0, p.begin() - 8), p.begin());
-            boolean delta = (REDUCE_BEFORE.matcher(before).find() || OFF_AFTER.matcher(r.substring(p.end())).find())
+            boolean delta = (REDUCE_BEFORE.matcher(before).find() || OFF_AFTER.matcher(ahead(r, p.end())).find())
                     && tickets.stream().anyMatch(t -> p.value() < t.netPrice() / 2);
             if (!delta) {
                 continue;
@@ -133,6 +143,9 @@ public final class PriceGrounding extends Rule {
             if (context.stream().anyMatch(c -> Texts.near(c, v, tolerance))) {
                 continue;
             }
+            if (tickets.stream().allMatch(t -> v < t.netPrice() * TOO_SMALL_FOR_A_RATE)) {
+                continue; // a fee, a tip or a donation: far below any room rate of the task
+            }
             if (belowFloor(v, tickets)) {
                 out.add(finding(p.text(r) + " is not grounded in the context and is below every ticket's lowest acceptable price",
                         r, p.begin(), p.end()));
@@ -151,7 +164,8 @@ public final class PriceGrounding extends Rule {
      */
     private static boolean trend(String r, int begin, int end) {
         int b = begin;
-        while (b > 0 && "，,。！？!?；;\n".indexOf(r.charAt(b - 1)) < 0) {
+        int stop = Math.max(0, begin - 40); // bounded: linear in the reply
+        while (b > stop && "，,。！？!?；;\n".indexOf(r.charAt(b - 1)) < 0) {
             b--;
         }
         String before = r.substring(b, begin);
@@ -168,10 +182,46 @@ public final class PriceGrounding extends Rule {
         return finding(p.text(r) + " is below every ticket's lowest acceptable price", r, p.begin(), p.end());
     }
 
+    /** Amounts below this share of every ticket's net price are no room rates. */
+    static final double TOO_SMALL_FOR_A_RATE = 0.1;
+    private static final Pattern OFF_THE = Pattern.compile("^\\s*(off|discount on|off of)\\s+(the|your|our)?\\s*", Pattern.CASE_INSENSITIVE);
+
+    /** The base a discount names right after it ("15% off the 220 sale price"), or null. */
+    private static Texts.Price baseAfter(String r, int from, List<Texts.Price> loose) {
+        Matcher m = OFF_THE.matcher(ahead(r, from));
+        if (!m.find()) {
+            return null;
+        }
+        for (int i = firstAtOrAfter(loose, from + m.end()); i < loose.size() && loose.get(i).begin() <= from + m.end() + 2; i++) {
+            return loose.get(i);
+        }
+        return null;
+    }
+
+    /** At most 40 characters from {@code from}: look-ahead stays bounded, so the rule is linear in the reply. */
+    private static String ahead(String r, int from) {
+        return r.substring(from, Math.min(r.length(), from + 40));
+    }
+
+    /** Index of the first price (sorted by begin) that begins at or after {@code pos}. */
+    private static int firstAtOrAfter(List<Texts.Price> prices, int pos) {
+        int lo = 0, hi = prices.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (prices.get(mid).begin() < pos) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** The price that a discount or cut at {@code from} leads to ("...到¥900", "... to ¥900"), or null. */
     private static Texts.Price linked(String r, int from, List<Texts.Price> prices) {
-        for (Texts.Price p : prices) {
-            if (p.begin() >= from && p.begin() - from <= 28 && LINK.matcher(r.substring(from, p.begin())).find()) {
+        for (int i = firstAtOrAfter(prices, from); i < prices.size() && prices.get(i).begin() - from <= 28; i++) {
+            Texts.Price p = prices.get(i);
+            if (LINK.matcher(r.substring(from, p.begin())).find()) {
                 return p;
             }
         }
@@ -182,9 +232,10 @@ public final class PriceGrounding extends Rule {
     private static List<Double> bases(String r, int at, List<Texts.Price> prices, ScoredItem item) {
         int sb = Texts.sentenceStart(r, at);
         Texts.Price named = null;
-        for (Texts.Price p : prices) {
-            if (p.end() <= at && p.begin() >= sb) {
-                named = p;
+        for (int i = firstAtOrAfter(prices, at) - 1; i >= 0 && prices.get(i).begin() >= sb; i--) {
+            if (prices.get(i).end() <= at) {
+                named = prices.get(i);
+                break;
             }
         }
         List<Double> out = new ArrayList<>();

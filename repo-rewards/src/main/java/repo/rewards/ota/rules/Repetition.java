@@ -46,14 +46,19 @@ public final class Repetition extends Rule {
         }
         int e = r.stripTrailing().length();
         if (Texts.normalize(r).length() >= minChars) {
-            Set<String> grams = Texts.ngrams(r, ngram);
             int turnNo = 0;
             for (Turn t : item.history()) {
                 turnNo++;
                 if (t.role() != Turn.Role.AGENT || Texts.normalize(t.content()).length() < minChars) {
                     continue;
                 }
-                double sim = Texts.jaccard(grams, Texts.ngrams(t.content(), ngram));
+                Set<String> earlier = Texts.ngrams(t.content(), ngram);
+                // Jaccard <= |earlier| / |reply grams|: a reply with more distinct grams than this cannot reach the threshold
+                Set<String> grams = Texts.ngrams(r, ngram, (int) Math.min(Integer.MAX_VALUE, Math.ceil(earlier.size() / threshold)));
+                if (grams == null) {
+                    continue;
+                }
+                double sim = Texts.jaccard(grams, earlier);
                 if (sim >= threshold) {
                     return List.of(finding(String.format("repeats the agent's turn %d (similarity %.2f >= %.2f)", turnNo, sim, threshold), r, b, e));
                 }
@@ -63,7 +68,7 @@ public final class Repetition extends Rule {
         Matcher m = CONFIRM.matcher(r);
         if (m.find()) {
             int sentEnd = Texts.sentenceEnd(r, m.end());
-            for (Texts.Price p : Texts.prices(r)) {
+            for (Texts.Price p : Texts.loosePrices(r)) {
                 if (p.begin() < m.start() || p.begin() > sentEnd) {
                     continue;
                 }
@@ -82,7 +87,9 @@ public final class Repetition extends Rule {
                 continue;
             }
             Matcher m = CONFIRM.matcher(t.content());
-            if (m.find() && Texts.prices(t.content()).stream().anyMatch(p -> p.begin() > m.start() && Texts.near(p.value(), price, 0.5))) {
+            String c = t.content();
+            if (m.find() && Texts.loosePrices(c).stream().anyMatch(p -> Texts.sentenceStart(c, p.begin()) == Texts.sentenceStart(c, m.start())
+                    && Texts.near(p.value(), price, 0.5))) {
                 return true;
             }
         }

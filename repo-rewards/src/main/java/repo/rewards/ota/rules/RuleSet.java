@@ -14,6 +14,7 @@ import repo.rewards.api.RewardSource;
 import repo.rewards.api.Sample;
 import repo.rewards.ota.OtaTask;
 import repo.rewards.ota.ScoredItem;
+import repo.rewards.ota.Turn;
 import repo.rewards.api.SourceResult;
 
 /**
@@ -44,10 +45,33 @@ public final class RuleSet implements RewardSource {
     public record ConfiguredRule(String id, RewardFunction function, int maxFindings) {
     }
 
+    /** Longest reply the rules accept, in code points (a longer one fails the source with a clear error). */
+    public static final int DEFAULT_MAX_REPLY_CHARS = 200_000;
+    /** Evidence text is cut to this many code points; the span [begin, end) keeps the full length. */
+    public static final int MAX_EVIDENCE_CHARS = 200;
+
     private final List<ConfiguredRule> rules;
+    private final int maxReplyChars;
 
     public RuleSet(List<ConfiguredRule> rules) {
+        this(rules, DEFAULT_MAX_REPLY_CHARS);
+    }
+
+    private RuleSet(List<ConfiguredRule> rules, int maxReplyChars) {
+        if (maxReplyChars < 1) {
+            throw new IllegalArgumentException("max reply length: expected a count of code points >= 1, got " + maxReplyChars);
+        }
         this.rules = List.copyOf(rules);
+        this.maxReplyChars = maxReplyChars;
+    }
+
+    /** The same rules with another reply length cap (code points). */
+    public RuleSet withMaxReplyChars(int max) {
+        return new RuleSet(rules, max);
+    }
+
+    public int maxReplyChars() {
+        return maxReplyChars;
     }
 
     public List<ConfiguredRule> rules() {
@@ -183,7 +207,12 @@ public final class RuleSet implements RewardSource {
         return samples.stream().map(this::evaluate).toList();
     }
 
-    /** Runs every rule on an OTA item. */
+    /**
+     * Runs every rule; a rule that throws makes the whole source fail (never a silent zero), and so does a reply
+     * longer than {@link #maxReplyChars()} code points. The rules see the reply and the history with traditional
+     * characters mapped to simplified ones ({@link Texts#simplified}); evidence spans come back as code-point
+     * offsets into the original reply, their text cut to {@link #MAX_EVIDENCE_CHARS} code points.
+     */
     public SourceResult evaluate(ScoredItem item) {
         return evaluate(OtaTask.sample(item), item);
     }
@@ -198,14 +227,19 @@ public final class RuleSet implements RewardSource {
 
     private SourceResult evaluate(Sample sample, ScoredItem known) {
         long t0 = System.nanoTime();
+        String reply = sample.completion() == null ? "" : sample.completion();
+        if (reply.length() > maxReplyChars && reply.codePointCount(0, reply.length()) > maxReplyChars) {
+            return SourceResult.failure(SOURCE, "reply of " + reply.codePointCount(0, reply.length()) + " code points is longer than "
+                    + "the " + maxReplyChars + " the rules accept; shorten it (RuleSet.withMaxReplyChars raises the cap)", 0);
+        }
         List<Finding> all = new ArrayList<>();
-        ScoredItem item = known;
+        ScoredItem item = known, seen = null; // the OTA item with traditional characters simplified, built on first use
         for (ConfiguredRule r : rules) {
             List<Finding> found;
             try {
                 if (r.function() instanceof Rule rule) {
-                    item = item == null ? OtaTask.item(sample) : item;
-                    found = rule.evaluate(item);
+                    seen = seen == null ? simplifiedView(item == null ? OtaTask.item(sample) : item) : seen;
+                    found = rule.evaluate(seen);
                 } else {
                     found = r.function().evaluate(sample);
                 }
@@ -213,10 +247,36 @@ public final class RuleSet implements RewardSource {
                 throw new IllegalStateException("rule " + r.id() + " threw " + ex, ex);
             }
             if (found != null) {
-                all.addAll(found.size() > r.maxFindings() ? found.subList(0, r.maxFindings()) : found);
+                for (Finding f : found.size() > r.maxFindings() ? found.subList(0, r.maxFindings()) : found) {
+                    all.add(inCodePoints(f, reply));
+                }
             }
         }
         double sum = all.stream().mapToDouble(Finding::points).sum();
         return SourceResult.ok(SOURCE, sum, all, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The item with traditional characters of reply and history mapped to simplified (same UTF-16 offsets). */
+    static ScoredItem simplifiedView(ScoredItem item) {
+        List<Turn> history = new ArrayList<>(item.history().size());
+        for (Turn t : item.history()) {
+            history.add(new Turn(t.role(), Texts.simplified(t.content()), t.sopStage()));
+        }
+        return new ScoredItem(item.id(), item.task(), history, Texts.simplified(item.reply()), item.extra());
+    }
+
+    /** A rule's UTF-16 span as code points of the original reply, its text bounded. */
+    static Finding inCodePoints(Finding f, String reply) {
+        Finding.Evidence e = f.evidence();
+        if (e == null || e.begin() < 0 || e.end() > reply.length() || e.begin() > e.end()) {
+            return f;
+        }
+        int b = reply.codePointCount(0, e.begin());
+        int n = reply.codePointCount(e.begin(), e.end());
+        String text = reply.substring(e.begin(), e.end());
+        if (n > MAX_EVIDENCE_CHARS) {
+            text = text.substring(0, text.offsetByCodePoints(0, MAX_EVIDENCE_CHARS));
+        }
+        return new Finding(f.ruleId(), f.severity(), f.points(), f.message(), new Finding.Evidence(b, b + n, text));
     }
 }

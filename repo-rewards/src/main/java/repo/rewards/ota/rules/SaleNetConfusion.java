@@ -27,10 +27,10 @@ import repo.rewards.ota.TaskInfo;
 public final class SaleNetConfusion extends Rule {
     public static final String ID = "sale-net-confusion";
     private static final Pattern SALE = Pattern.compile(
-            "(售价|卖价|前台价|零售价|门市价|挂牌价|对客价|客人价|展示价|sale price|selling price|retail price|guest price|public rate|price guests pay|travell?ers pay)",
+            "(售价|卖价|前台价|零售价|门市价|挂牌价|对客价|客人价|展示价|页面价|看到的价格|看到的价|展示的价格|sale price|selling price|retail price|guest price|public rate|price guests pay|guests (currently |now )?pay|travell?ers (currently |now )?pay)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern NET = Pattern.compile(
-            "(到手价|到手|结算价|净价|net price|net rate|\\bnet\\b|you receive|you'd receive|you would receive|you get|you'll get|you will get)",
+            "(到手价|到手|结算价|净价|net price|net rate|\\bnet\\b|you (currently |now )?receive|you'd receive|you would receive|you (currently |now )?get|you'll get|you will get)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SALE_AFTER = Pattern.compile("^\\s*(的)?(售价|卖价|sale|selling|retail)", Pattern.CASE_INSENSITIVE);
     private static final Pattern NET_AFTER = Pattern.compile("^\\s*(的)?(到手|净价|结算价|net)", Pattern.CASE_INSENSITIVE);
@@ -80,7 +80,7 @@ public final class SaleNetConfusion extends Rule {
         if (tickets.size() < 2) {
             return tickets;
         }
-        String before = r.substring(0, at).toLowerCase(Locale.ROOT);
+        String before = r.substring(Math.max(0, at - Texts.MAX_SENTENCE), at).toLowerCase(Locale.ROOT); // bounded: linear in the reply
         int best = -1;
         List<TaskInfo.Ticket> named = new ArrayList<>();
         for (TaskInfo.Ticket t : tickets) {
@@ -157,7 +157,7 @@ public final class SaleNetConfusion extends Rule {
         @Override
         public RewardFunction create(Map<String, Object> settings) {
             RuleSettings s = new RuleSettings(ID, settings);
-            Rule r = new SaleNetConfusion(s.points(-40), s.severity(Severity.HIGH), s.getDouble("tolerance", 0.5), s.getInt("window", 20));
+            Rule r = new SaleNetConfusion(s.points(-40), s.severity(Severity.HIGH), s.getDouble("tolerance", 0.5), s.getInt("window", 32));
             s.done();
             return r;
         }

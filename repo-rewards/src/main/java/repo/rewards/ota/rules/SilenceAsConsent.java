@@ -21,7 +21,7 @@ import repo.rewards.ota.Turn;
 public final class SilenceAsConsent extends Rule {
     public static final String ID = "silence-as-consent";
     public static final List<String> DEFAULT_PHRASES = List.of("没有异议", "没有意见", "没(有)?(回复|回应|反对)[^。！？]{0,8}(视为|默认|当作|就当)",
-            "默认(您|你)?(已经)?(同意|接受|认可)", "视为(您|你)?(已经)?(同意|接受|认可|确认)", "就当(您|你)?(同意|默认|接受|答应)",
+            "默认(您|你)?(已经)?(同意|接受|认可)", "默认(按|为|是)", "没(有)?收到[^。！？]{0,8}(反对|异议|回复|意见)", "视为(您|你)?(已经)?(同意|接受|认可|确认)", "就当(您|你)?(同意|默认|接受|答应)",
             "不说话就(是|当|算)", "就这么定了", "我(这边)?就(先)?(直接)?(帮您|给您)?(把价格)?(改|调|更新|提交)(了|价)",
             "\\btake (that|this|your silence) as (a )?(yes|agreement|consent|an ok)\\b", "\\bsince you (haven't|have not|didn't|did not) (object|reply|respond|say no)\\w*",
             "\\bno objections?\\b", "\\bassume (that )?you('re| are)? (ok|okay|fine|in agreement|happy)", "\\bassume (that )?you agree\\b",

@@ -36,13 +36,20 @@ public final class Texts {
     }
 
     private static final Pattern NUMBER = Pattern.compile("(?<![\\d.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?(?![\\d])");
-    private static final Pattern CURRENCY_BEFORE = Pattern.compile("(?:¥|￥|RMB|CNY|rmb|cny)\\s*$");
-    private static final Pattern CURRENCY_AFTER = Pattern.compile("^\\s*(元|块钱|块|yuan|RMB|CNY|rmb|cny)(?![A-Za-z])");
+    private static final Pattern CURRENCY_BEFORE = Pattern.compile("(?:¥|￥|RMB|CNY|rmb|cny|US\\$|NT\\$|HK\\$|\\$|USD|usd|TWD|NTD|HKD)\\s*$");
+    private static final Pattern CURRENCY_AFTER = Pattern.compile(
+            "^\\s*(元|块钱|块|美元|台币|新台币|港币|yuan|dollars?|bucks|RMB|CNY|USD|TWD|NTD|rmb|cny|usd)(?![A-Za-z])");
+    /** A thousands suffix right after the digits: 0.9k, 1.2K. */
+    private static final Pattern THOUSANDS_AFTER = Pattern.compile("^[kK](?![A-Za-z])");
+    /** Money that is no room price: deposits, fees held back ("押金500元", "the $50 deposit"). */
+    private static final Pattern NOT_A_RATE_BEFORE = Pattern.compile("(押金|定金|订金|保证金|deposit|bond)[^\\d]{0,6}$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern NOT_A_RATE_AFTER = Pattern.compile("^\\s*(的)?(押金|定金|订金|保证金|deposit|security deposit|bond)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern YEAR_BEFORE = Pattern.compile("\\b(in|of|since|by|until|from|year|early|late|mid)\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern PRICE_CUE_BEFORE = Pattern.compile(
-            "(价|价格|房价|报价|房费|price|rate|到|至|降到|降至|调到|调至|调整为|调整到|改为|改成|改到|给到|做到|定在|\\blower to|\\bdown to|\\bdrop to|\\breduce to|\\breduced to|\\badjust to|\\badjusted to|\\bat|\\bto|\\bfor|\\bof|\\bis)"
+            "(价|价格|房价|报价|房费|卖|price|rate|receive|pay|pays|paying|charge|charges|charging|costs?|make it|confirm|confirmed|到|至|降到|降至|调到|调至|调整为|调整到|改为|改成|改到|给到|做到|定在|\\blower to|\\bdown to|\\bdrop to|\\breduce to|\\breduced to|\\badjust to|\\badjusted to|\\bat|\\bto|\\bfor|\\bof|\\bis)"
                     + "\\s*(?:[:：是为在])?\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern UNIT_AFTER = Pattern.compile(
-            "^\\s*(%|％|折|晚|间|天|日|号|月|年|人|个|家|星|倍|次|点|分|条|位|张|周|小时|成|万|:|：\\d|-\\d|/\\d|\\.\\d|nights?\\b|rooms?\\b|days?\\b|stars?\\b|times\\b|x\\b|percent|pm\\b|am\\b|th\\b|st\\b|nd\\b|rd\\b)",
+            "^\\s*(%|％|折|晚|间|天|日|号|月|年|人|个|家|星|倍|次|点|分|条|位|张|周|小时|成|万|米|公里|千米|层|楼|平|㎡|:|：\\d|-\\d|/\\d|\\.\\d|nights?\\b|rooms?\\b|days?\\b|stars?\\b|times\\b|x\\b|percent|pm\\b|am\\b|th\\b|st\\b|nd\\b|rd\\b|km\\b|m\\b|meters?\\b|metres?\\b|miles?\\b|minutes?\\b|mins?\\b|cents?\\b|floors?\\b|people\\b|guests?\\b|children\\b|kids?\\b)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern DATE_BEFORE = Pattern.compile("(\\d[-/.]|第)$");
 
@@ -75,9 +82,19 @@ public final class Texts {
             Matcher ca = CURRENCY_AFTER.matcher(after);
             boolean curBefore = cb.find();
             boolean curAfter = ca.find();
+            Matcher th = THOUSANDS_AFTER.matcher(after);
+            boolean thousands = !curAfter && th.find();
+            if (thousands) {
+                v *= 1000;
+            }
             int begin = curBefore ? nb - (before.length() - cb.start()) : nb;
-            int end = curAfter ? ne + ca.end() : ne;
-            if (curBefore || curAfter) {
+            int end = curAfter ? ne + ca.end() : thousands ? ne + th.end() : ne;
+            if (NOT_A_RATE_BEFORE.matcher(before).find() || NOT_A_RATE_AFTER.matcher(s.substring(end, Math.min(s.length(), end + 12))).find()
+                    || m.group(1).length() >= 7 || DATE_BEFORE.matcher(before).find()
+                    || (v >= 1900 && v <= 2100 && v == Math.rint(v) && YEAR_BEFORE.matcher(before).find())) {
+                continue; // deposits, phone numbers, dates and years are no prices
+            }
+            if (curBefore || curAfter || thousands) {
                 out.add(new Price(v, begin, end, nb, ne));
                 continue;
             }
@@ -92,7 +109,7 @@ public final class Texts {
     }
 
     private static final Pattern PERCENT = Pattern.compile("(?<![\\d.])(\\d+(?:\\.\\d+)?)\\s*(?:%|％|percent)|百分之(\\d+(?:\\.\\d+)?)");
-    private static final Pattern ZHE = Pattern.compile("(\\d(?:\\.\\d)?|[一二三四五六七八九]{1,2})\\s*折");
+    private static final Pattern ZHE = Pattern.compile("(?<![\\d.])(\\d{1,2}(?:\\.\\d)?|[一二三四五六七八九]{1,2})\\s*折");
     private static final String CN_DIGITS = "零一二三四五六七八九";
 
     /** Percentages (10%, 百分之十 in digits) and 折 discounts (九折, 8.5折, 八五折) as fractions taken off. */
@@ -108,7 +125,7 @@ public final class Texts {
             String g = z.group(1);
             double tenths;
             if (Character.isDigit(g.charAt(0))) {
-                tenths = Double.parseDouble(g);
+                tenths = g.length() == 2 && g.indexOf('.') < 0 ? Double.parseDouble(g) / 10.0 : Double.parseDouble(g); // 95折 = 9.5折
             } else if (g.length() == 1) {
                 tenths = CN_DIGITS.indexOf(g.charAt(0));
             } else {
@@ -151,44 +168,97 @@ public final class Texts {
     private static final Pattern NEGATION = Pattern.compile(
             "(不|没|无法|无须|无需|不能|未|别|not|n't|cannot|never|no)\\s*\\S{0,3}$|(不|没|无法|不能|cannot|can't|won't|not|never)\\b", Pattern.CASE_INSENSITIVE);
 
-    /** Start of the sentence holding {@code pos} (after 。！？!?;\n or ". "). */
+    /** Sentences are searched at most this many characters from a position, so that rules stay linear in the reply. */
+    public static final int MAX_SENTENCE = 400;
+
+    /** Start of the sentence holding {@code pos} (after 。！？!?;\n or ". "), at most {@link #MAX_SENTENCE} back. */
     public static int sentenceStart(String s, int pos) {
-        for (int i = pos - 1; i >= 0; i--) {
+        int stop = Math.max(0, pos - MAX_SENTENCE);
+        for (int i = pos - 1; i >= stop; i--) {
             char c = s.charAt(i);
             if (c == '。' || c == '！' || c == '？' || c == '!' || c == '?' || c == '\n' || c == '；' || c == ';'
                     || (c == '.' && i + 1 < s.length() && s.charAt(i + 1) == ' ')) {
                 return i + 1;
             }
         }
-        return 0;
+        return stop;
     }
 
-    /** End of the sentence holding {@code pos}. */
+    /** End of the sentence holding {@code pos}, at most {@link #MAX_SENTENCE} ahead. */
     public static int sentenceEnd(String s, int pos) {
-        for (int i = pos; i < s.length(); i++) {
+        int stop = Math.min(s.length(), pos + MAX_SENTENCE);
+        for (int i = pos; i < stop; i++) {
             char c = s.charAt(i);
             if (c == '。' || c == '！' || c == '？' || c == '!' || c == '?' || c == '\n' || c == '；' || c == ';'
                     || (c == '.' && (i + 1 == s.length() || s.charAt(i + 1) == ' '))) {
                 return i + 1;
             }
         }
-        return s.length();
+        return stop;
     }
 
-    /** Lower case, letters and digits only (CJK kept), for similarity and name matching. */
+    /** Lower case, simplified characters, letters and digits only (CJK kept), for similarity and name matching. */
     public static String normalize(String s) {
         StringBuilder sb = new StringBuilder();
-        s.toLowerCase(Locale.ROOT).codePoints().filter(Character::isLetterOrDigit).forEach(sb::appendCodePoint);
+        simplified(s).toLowerCase(Locale.ROOT).codePoints().filter(Character::isLetterOrDigit).forEach(sb::appendCodePoint);
         return sb.toString();
+    }
+
+    private static final char[] T2S = loadT2s();
+
+    private static char[] loadT2s() {
+        char[] map = new char[0x10000];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = (char) i;
+        }
+        try (java.io.InputStream in = Texts.class.getResourceAsStream("t2s.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("resource repo/rewards/ota/rules/t2s.txt is missing from the class path");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.length() == 2 && !line.startsWith("#")) {
+                    map[line.charAt(0)] = line.charAt(1);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return map;
+    }
+
+    /**
+     * Traditional characters mapped to simplified ones (a table of about 900 common characters in
+     * {@code t2s.txt}); every character maps to exactly one UTF-16 unit, so offsets into the result are offsets
+     * into the input.
+     */
+    public static String simplified(String s) {
+        char[] c = s.toCharArray();
+        boolean changed = false;
+        for (int i = 0; i < c.length; i++) {
+            char m = T2S[c[i]];
+            if (m != c[i]) {
+                c[i] = m;
+                changed = true;
+            }
+        }
+        return changed ? new String(c) : s;
     }
 
     /** Character n-grams of the normalised text. */
     public static Set<String> ngrams(String s, int n) {
+        return ngrams(s, n, Integer.MAX_VALUE);
+    }
+
+    /** Character n-grams, or null as soon as there are more than {@code cap} distinct ones (bounded memory). */
+    public static Set<String> ngrams(String s, int n, int cap) {
         String t = normalize(s);
         Set<String> out = new HashSet<>();
         int[] cps = t.codePoints().toArray();
         for (int i = 0; i + n <= cps.length; i++) {
             out.add(new String(cps, i, n));
+            if (out.size() > cap) {
+                return null;
+            }
         }
         return out;
     }
