@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import repo.rewards.ota.ScoredItem;
 import repo.rewards.ota.TaskInfo;
 import repo.rewards.ota.Turn;
-import repo.rewards.combine.EnhancementCombiner;
 import repo.rewards.judge.Rubric;
 import repo.rewards.ota.rules.RuleSet;
 
@@ -38,11 +37,13 @@ class HackingProbesTest {
 
     static final RuleSet RULES = RuleSet.defaults();
     static final RubricRulesJudge JUDGE = new RubricRulesJudge(Rubric.builtin());
-    static final EnhancementCombiner COMBINER = new EnhancementCombiner(100);
+    /** The enhancement rule over the offline judge and the rules (no RM: r_total = E / n), as the pipeline combines them. */
+    static final repo.rewards.RewardPipeline PIPELINE = repo.rewards.RewardPipeline.of(
+            repo.rewards.PipelineConfig.defaults().withSources(false, true, true), null, OtaTask.judgeSource("judge", JUDGE));
 
     static double reward(TaskInfo task, List<Turn> history, String reply) {
         ScoredItem item = new ScoredItem("probe", task, history, reply, null);
-        return COMBINER.combine(null, JUDGE.judge(item), RULES.evaluate(item)).rTotal();
+        return PIPELINE.score(List.of(OtaTask.sample(item))).get(0).combined().rTotal();
     }
 
     static Stream<Arguments> probes() {

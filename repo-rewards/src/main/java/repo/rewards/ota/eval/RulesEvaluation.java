@@ -116,7 +116,7 @@ public final class RulesEvaluation {
      * How often each item of a judge fires on the replies labelled with no breach (a near-constant item carries no
      * signal): item id, hits, share. Calibration target: no item above 50%.
      */
-    public static String judgeCalibration(repo.rewards.api.RewardJudge judge, List<EvalItem> items) {
+    public static String judgeCalibration(repo.rewards.judge.Judge judge, List<EvalItem> items) {
         List<EvalItem> good = items.stream().filter(e -> e.labels().isEmpty()).toList();
         Map<String, Integer> hits = new java.util.TreeMap<>();
         for (EvalItem e : good) {
