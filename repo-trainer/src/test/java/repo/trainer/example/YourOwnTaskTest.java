@@ -113,9 +113,9 @@ class YourOwnTaskTest {
             RlTrainer.train(config, models, prompts, RolloutScorer.of(rewards), false, Integer.MAX_VALUE);
         }
         List<MetricsLog.Entry> m = MetricsLog.read(config.output().resolve("metrics.jsonl"));
-        assertThat(m.get(0).extra().get("reward_mean")).isLessThan(0.6);
+        double first = m.get(0).extra().get("reward_mean");
         double last3 = m.subList(9, 12).stream().mapToDouble(e -> e.extra().get("reward_mean")).average().orElseThrow();
-        assertThat(last3).as("%s learns the user's reward", algorithm).isGreaterThanOrEqualTo(0.9);
+        assertThat(last3).as("%s learns the user's reward", algorithm).isGreaterThanOrEqualTo(0.9).isGreaterThanOrEqualTo(first + 0.2);
         assertThat(m.get(11).extra()).containsKey("source/likes/mean");
         if (algorithm.equals("repo")) {
             assertThat(m.get(11).extra()).containsKeys("e_enh_mean", "source/calm/mean");
