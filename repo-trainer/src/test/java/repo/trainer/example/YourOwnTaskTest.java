@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,23 +41,24 @@ import repo.trainer.rl.RolloutScorer;
 /**
  * A task that is not the OTA negotiation, trained through the public API only (this package sees nothing else): a
  * concierge bot whose prompt records are {@code {"guest": ..., "ask": ...}}, a prompt renderer written for them,
- * a reward model written by the user (it likes replies that open with one particular token, the policy's second
- * choice at first) and, for REPO, a user's reward function that feeds the enhancement E. PPO and REPO both learn it.
+ * a reward model written by the user (per prompt, it likes replies that open with one particular token, the
+ * policy's second choice at first: it reads the prompt's id from the sample) and, for REPO, a user's reward function that feeds the enhancement E. PPO and REPO both learn it.
  */
 class YourOwnTaskTest {
     @TempDir static Path tmp;
     static Path model, prompts;
-    static long liked; // the first token the user's reward model likes
+    static final Map<String, Long> LIKED = new HashMap<>(); // prompt id -> the first token the user's reward model likes
 
     /** The user's prompt renderer: their own record format to chat messages. */
     static final PromptRenderer CONCIERGE = record -> List.of(
             Message.system("You are the hotel concierge. Answer in one short sentence."),
             Message.user(record.get("guest").asText() + " asks: " + record.get("ask").asText()));
 
-    /** The user's reward model: 1 when the reply opens with the liked token, else 0. */
+    /** The user's reward model: 1 when the reply opens with the token liked for its prompt, else 0. */
     static RewardSource likes() {
         return RewardSource.model("likes", samples -> samples.stream()
-                .map(s -> SourceResult.ok("likes", s.completionIds().length > 0 && s.completionIds()[0] == liked ? 1 : 0, List.of(), 0))
+                .map(s -> SourceResult.ok("likes", s.completionIds().length > 0 && s.completionIds()[0] == LIKED.get(s.id()) ? 1 : 0,
+                        List.of(), 0))
                 .toList());
     }
 
@@ -73,14 +76,12 @@ class YourOwnTaskTest {
                 "{\"id\": \"q1\", \"guest\": \"Ms. Chen\", \"ask\": \"Where is breakfast served?\"}",
                 "{\"id\": \"q2\", \"guest\": \"Mr. Okafor\", \"ask\": \"Can I check out late?\"}"));
         try (RlModels m = RlModels.open(config("ppo", "probe")); NDScope scope = new NDScope()) {
-            NDArray probs = null;
             for (Sample p : RlTrainer.prompts(config("ppo", "probe"), CONCIERGE)) {
                 long[] ids = m.tokenizer().encode(new ChatFormat().render(p.prompt(), true, false));
                 NDArray next = NoGrad.get(() -> m.policy().forward(m.model().manager().create(ids, new Shape(1, ids.length)), null, null)
-                        .get(new NDIndex("0, -1, :")).softmax(-1));
-                probs = probs == null ? next : probs.add(next);
+                        .get(new NDIndex("0, -1, :")));
+                LIKED.put(p.id(), next.argSort(-1, false).getLong(1));
             }
-            liked = probs.argSort(-1, false).getLong(1);
         }
     }
 
@@ -95,7 +96,7 @@ class YourOwnTaskTest {
                 optim: {lr: 0.003, schedule: constant}
                 rollout: {max_new_tokens: 2, prompts_per_step: 8, top_k: 8}
                 ppo: {epochs: 2, minibatch_size: 8}
-                train: {max_steps: 20, save_every: 20, progress: false}
+                train: {max_steps: 12, save_every: 12, progress: false}
                 rewards: {traces: false}
                 """.formatted(algorithm, model, tmp.resolve(out), prompts), out + ".yaml");
     }
@@ -112,12 +113,12 @@ class YourOwnTaskTest {
             RlTrainer.train(config, models, prompts, RolloutScorer.of(rewards), false, Integer.MAX_VALUE);
         }
         List<MetricsLog.Entry> m = MetricsLog.read(config.output().resolve("metrics.jsonl"));
-        assertThat(m.get(0).extra().get("reward_mean")).isLessThan(0.6);
-        double last3 = m.subList(17, 20).stream().mapToDouble(e -> e.extra().get("reward_mean")).average().orElseThrow();
-        assertThat(last3).as("%s learns the user's reward", algorithm).isGreaterThanOrEqualTo(0.9);
-        assertThat(m.get(19).extra()).containsKey("source/likes/mean");
+        double first = m.get(0).extra().get("reward_mean");
+        double last3 = m.subList(9, 12).stream().mapToDouble(e -> e.extra().get("reward_mean")).average().orElseThrow();
+        assertThat(last3).as("%s learns the user's reward", algorithm).isGreaterThanOrEqualTo(0.9).isGreaterThanOrEqualTo(first + 0.2);
+        assertThat(m.get(11).extra()).containsKey("source/likes/mean");
         if (algorithm.equals("repo")) {
-            assertThat(m.get(19).extra()).containsKeys("e_enh_mean", "source/calm/mean");
+            assertThat(m.get(11).extra()).containsKeys("e_enh_mean", "source/calm/mean");
         }
         assertThat(config.output().resolve("final/policy/adapter_model.safetensors")).exists();
     }
