@@ -35,7 +35,29 @@ final class Flags {
             Map.entry("--num-attention-heads", new double[] {1, 1024}),
             Map.entry("--num-key-value-heads", new double[] {1, 1024}),
             Map.entry("--head-dim", new double[] {1, 4096}),
-            Map.entry("--token-ids", new double[] {0, 1 << 24}));
+            Map.entry("--token-ids", new double[] {0, 1 << 24}),
+            Map.entry("--sft", new double[] {0, 10_000_000}),
+            Map.entry("--pairs", new double[] {0, 10_000_000}),
+            Map.entry("--prompts", new double[] {0, 10_000_000}),
+            Map.entry("--online", new double[] {0, 100_000}),
+            Map.entry("--bad-cases", new double[] {0, 100_000}),
+            Map.entry("--cases-per-dialogue", new double[] {1, 100}),
+            Map.entry("--zh-share", new double[] {0, 1}),
+            Map.entry("--typo-rate", new double[] {0, 1}),
+            Map.entry("--sim-dialogues", new double[] {0, 100_000}),
+            Map.entry("--sim-turns", new double[] {1, 1000}),
+            Map.entry("--worst", new double[] {0, 1_000_000}),
+            Map.entry("--gpus", new double[] {1, 1024}),
+            Map.entry("--gpu-mem", new double[] {0.001, 1_000_000}),
+            Map.entry("--micro-batch", new double[] {1, 1 << 20}),
+            Map.entry("--rollout-chunk", new double[] {1, 1 << 20}),
+            Map.entry("--logits-chunk", new double[] {0, 1 << 24}),
+            Map.entry("--max-failure-share", new double[] {0, 1}),
+            Map.entry("--max-queue", new double[] {1, 1 << 20}),
+            Map.entry("--max-connections", new double[] {1, 1 << 20}),
+            Map.entry("--max-body-bytes", new double[] {1, Integer.MAX_VALUE}),
+            Map.entry("--header-timeout-ms", new double[] {1, 3_600_000}),
+            Map.entry("--body-timeout-ms", new double[] {1, 3_600_000}));
 
     private Flags() {
     }

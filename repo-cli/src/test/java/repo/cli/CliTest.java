@@ -129,7 +129,7 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String cmd : List.of("init-model", "generate", "logits", "chat-format", "tokenize", "train", "merge-adapter", "score",
-                "serve", "bench")) {
+                "serve", "bench", "data", "eval", "pipeline", "rewards-eval", "plan")) {
             Result r = run(cmd, "--help");
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: repo " + cmd);

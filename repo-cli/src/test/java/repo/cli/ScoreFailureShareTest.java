@@ -35,6 +35,6 @@ class ScoreFailureShareTest {
         allowed[base.length + 1] = "1.5";
         ScoreCommandTest.Result bad = ScoreCommandTest.run(allowed);
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).contains("--max-failure-share must be in [0, 1], got 1.5");
+        assertThat(bad.err()).startsWith("--max-failure-share: 1.5 is out of range; expected a value in [0, 1]");
     }
 }

@@ -36,7 +36,8 @@ final class TrainYaml {
                 .append(optim(s.methods().lr(), "constant", 1.0))
                 .append(String.format(Locale.ROOT, "rollout: {max_new_tokens: %d, temperature: %s, top_p: 1.0, top_k: 50, prompts_per_step: %d}\n",
                         s.rl().maxNewTokens(), s.rl().temperature(), prompts0))
-                .append(String.format(Locale.ROOT, "ppo: {epochs: %d, minibatch_size: %d, critic_init: rm}\n", s.rl().epochs(), s.methods().batchSize()));
+                .append(String.format(Locale.ROOT, "ppo: {epochs: %d, minibatch_size: %d%s}\n", s.rl().epochs(), s.methods().batchSize(),
+                        grpo ? "" : ", critic_init: rm")); // GRPO has no critic
         if (grpo) {
             y.append("grpo: {group_size: ").append(s.rl().groupSize()).append("}\n");
         }

@@ -147,10 +147,11 @@ class RlStepTest {
             double largest = oneGrads.stream().flatMapToDouble(g -> java.util.stream.IntStream.range(0, g.length).mapToDouble(k -> Math.abs(g[k])))
                     .max().orElse(0);
             assertThat(largest).as("the gradients are not trivially zero").isGreaterThan(1e-3);
-            // fp32 sums in another order: gradients agree to 1e-5 of the largest (1e-6 absolute is below fp32 rounding here)
+            // fp32 sums in another order (and separate policy and critic backward passes): gradients agree to 5e-5 of the
+            // largest; 1e-6 absolute is below fp32 rounding here
             for (int i = 0; i < oneGrads.size(); i++) {
                 for (int k = 0; k < oneGrads.get(i).length; k++) {
-                    assertThat((double) eightGrads.get(i)[k]).as("param %d [%d]", i, k).isCloseTo(oneGrads.get(i)[k], within(1e-5 * largest));
+                    assertThat((double) eightGrads.get(i)[k]).as("param %d [%d]", i, k).isCloseTo(oneGrads.get(i)[k], within(5e-5 * largest));
                 }
             }
         }

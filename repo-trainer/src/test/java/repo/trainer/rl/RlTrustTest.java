@@ -143,10 +143,9 @@ class RlTrustTest {
             String algorithm = i == 1 ? "grpo" : "ppo";
             TrainConfig c = config(algorithm, "ratio-" + i, """
                     rollout: %s
-                    grpo: {group_size: 2}
-                    ppo: {epochs: 1, minibatch_size: 3}
+                    %sppo: {epochs: 1, minibatch_size: 3}
                     train: {max_steps: 1, save_every: 1, progress: false}
-                    """.formatted(sampling[i]));
+                    """.formatted(sampling[i], algorithm.equals("grpo") ? "grpo: {group_size: 2}\n" : ""));
             MetricsLog.Entry e = train(c, rmOnly(contextTarget())).get(0);
             assertThat(e.extra().get("ratio_dev_first")).as("%s %s", algorithm, sampling[i]).isEqualTo(0.0);
             assertThat(e.extra().get("approx_kl")).isGreaterThanOrEqualTo(0.0);
@@ -155,9 +154,9 @@ class RlTrustTest {
 
     @Test
     void rlKeysAreCheckedPerAlgorithm() {
-        assertThatThrownBy(() -> config("grpo", "x", "ppo: {kl_mode: reward, kl_coef: 0.1}")).hasMessageContaining("ppo.kl_mode reward");
-        assertThatThrownBy(() -> config("grpo", "x", "ppo: {critic_lr: 0.01}")).hasMessageContaining("GRPO has no critic");
-        assertThatThrownBy(() -> config("ppo", "x", "grpo: {dynamic_sampling: true}")).hasMessageContaining("grpo.dynamic_sampling");
+        assertThatThrownBy(() -> config("grpo", "x", "ppo: {kl_mode: reward, kl_coef: 0.1}")).hasMessageContaining("ppo.kl_mode: reward is not available with algorithm grpo");
+        assertThatThrownBy(() -> config("grpo", "x", "ppo: {critic_lr: 0.01}")).hasMessageContaining("grpo has no critic");
+        assertThatThrownBy(() -> config("ppo", "x", "grpo: {dynamic_sampling: true}")).hasMessageContaining("grpo: not used by algorithm ppo");
         assertThatThrownBy(() -> config("ppo", "x", "ppo: {kl_target: 0.1}")).hasMessageContaining("ppo.kl_target");
         assertThatThrownBy(() -> config("ppo", "x", "ppo: {dual_clip: 0.5}")).hasMessageContaining("dual_clip");
         assertThatThrownBy(() -> config("ppo", "x", "rewards: {rm_centre: mean}")).hasMessageContaining("rewards.rm_centre");
@@ -209,38 +208,6 @@ class RlTrustTest {
 
     // ---- learnability -------------------------------------------------------------------------------
 
-    /** Two contexts with different target first tokens: a policy that ignores the context scores at most 0.5. */
-    static Path twoContexts() throws IOException {
-        return Files.write(tmp.resolve("two-contexts.jsonl"), Files.readAllLines(prompts).subList(0, 2));
-    }
-
-    @Test
-    void ppoLearnsContextDependentRepliesWithBoundedKl() throws IOException {
-        TrainConfig c = withTrain(config("ppo", "ctx-ppo", """
-                optim: {lr: 0.005, schedule: constant}
-                ppo: {epochs: 2, minibatch_size: 8, kl_mode: reward, kl_coef: 0.1}
-                train: {max_steps: 12, save_every: 12, progress: false}
-                """), twoContexts());
-        List<MetricsLog.Entry> log = train(c, rmOnly(contextTarget()));
-        assertThat(log.get(0).extra().get("reward_mean")).isLessThan(0.5);
-        assertThat(lastMean(log, "reward_mean", 3)).isGreaterThanOrEqualTo(0.8); // a context-free policy gets ≤ 0.5
-        assertThat(log.stream().mapToDouble(e -> e.extra().get("kl")).max().orElseThrow()).isLessThan(KL_BOUND);
-    }
-
-    @Test
-    void grpoLearnsContextDependentRepliesWithBoundedKl() throws IOException {
-        TrainConfig c = withTrain(config("grpo", "ctx-grpo", """
-                optim: {lr: 0.005, schedule: constant}
-                rollout: {max_new_tokens: 2, prompts_per_step: 2, top_k: 8}
-                grpo: {group_size: 4, dynamic_sampling: true}
-                ppo: {epochs: 2, minibatch_size: 8, kl_mode: loss, kl_coef: 0.1}
-                train: {max_steps: 12, save_every: 12, progress: false}
-                """), twoContexts());
-        List<MetricsLog.Entry> log = train(c, rmOnly(contextTarget()));
-        assertThat(lastMean(log, "reward_mean", 3)).isGreaterThanOrEqualTo(0.8);
-        assertThat(log.stream().mapToDouble(e -> e.extra().get("kl")).max().orElseThrow()).isLessThan(KL_BOUND);
-        assertThat(log.get(log.size() - 1).extra()).containsKey("zero_spread_group_share");
-    }
 
     /**
      * The enhancement changes the ranking: the RM prefers the most likely first token A (1.0) over B (0.6), but a
@@ -354,6 +321,4 @@ class RlTrustTest {
         assertThat(pen.extra().get("reward_mean")).isCloseTo(0.5 - 0.75, within(1e-12)); // clipped to 0.5, then −0.75
     }
 
-    /** Nats per reply token (k3 mean): a policy near its target sits near ln(1/p_target) on the first token, ~0 after it. */
-    static final double KL_BOUND = 2.0;
 }
