@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Reward-Enhanced Policy Optimization (REPO) for Qwen3 on the JVM.",
         subcommands = {InitModelCommand.class, GenerateCommand.class, LogitsCommand.class, ChatFormatCommand.class,
                 TokenizeCommand.class, TrainCommand.class, MergeAdapterCommand.class, ScoreCommand.class,
-                ServeCommand.class, BenchCommand.class, DataCommand.class, EvalCommand.class, PipelineCommand.class, RewardsEvalCommand.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, BenchCommand.class, DataCommand.class, EvalCommand.class, PipelineCommand.class, RewardsEvalCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
