@@ -18,10 +18,7 @@ final class RlChecks {
         String name = a.yamlName();
         // lora.dropout is not checked: RL forwards run without LoRA dropout whatever it says (see RlMethod)
         if (a == Algorithm.GRPO) {
-            if (p.klMode() == TrainConfig.KlMode.REWARD) {
-                fail("ppo.kl_mode reward: GRPO has no per-token rewards (each reply gets its group-normalised advantage);"
-                        + " use kl_mode: loss, the GRPO paper's KL term");
-            }
+            // ppo.kl_mode reward with GRPO is refused by CrossChecks
             if (p.criticInit() != TrainConfig.CriticInit.RANDOM || p.criticLr() != null || p.criticWarmupSteps() > 0) {
                 fail("ppo.critic_init, ppo.critic_lr and ppo.critic_warmup_steps: GRPO has no critic");
             }
