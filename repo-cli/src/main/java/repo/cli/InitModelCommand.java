@@ -1,18 +1,28 @@
 package repo.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import repo.core.io.HfCheckpoint;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
+import repo.core.text.BundledTokenizer;
+import repo.core.text.QwenTokenizer;
+import repo.core.text.TokenMap;
 
 @Command(name = "init-model", mixinStandardHelpOptions = true,
         description = "Write a randomly initialised Qwen3 checkpoint in Hugging Face format (config.json, model.safetensors, "
                 + "generation_config.json, tokenizer files).")
 final class InitModelCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(names = "--preset", defaultValue = "tiny",
             description = "tiny, qwen3-0.6b, qwen3-1.7b, qwen3-4b, qwen3-8b, qwen3-14b, qwen3-32b (default: ${DEFAULT-VALUE})")
     String preset;
@@ -43,6 +53,10 @@ final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing checkpoint folder at --out (one holding config.json)")
     boolean overwrite;
 
+    @Option(names = "--vocab-from", paramLabel = "FILE", description = "JSONL files whose text defines a task vocabulary: the model gets"
+            + " one embedding row per Qwen3 token the texts use (plus the byte and special tokens) and the folder a token_map.json")
+    List<Path> vocabFrom = new ArrayList<>();
+
     @Option(names = "--perturb-norms", description = "norm weights ~ 1 + N(0, 0.1) instead of ones (for reference tests)")
     boolean perturbNorms;
 
@@ -56,7 +70,18 @@ final class InitModelCommand implements Callable<Integer> {
         if (overwrite) {
             HfCheckpoint.deleteCheckpointFolder(out);
         }
-        ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype);
+        TokenMap map = null;
+        if (!vocabFrom.isEmpty()) {
+            if (vocab != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--vocab-size and --vocab-from exclude each other:"
+                        + " a task vocabulary sets vocab_size to the number of tokens its texts use");
+            }
+            try (QwenTokenizer full = QwenTokenizer.fromDirectory(BundledTokenizer.files().get("tokenizer.json").getParent())) {
+                map = TokenMap.build(full, TokenMap.jsonlStrings(vocabFrom));
+            }
+            c = c.withShape(map.size(), null, null, null, null, null, null);
+        }
+        ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype, map);
         System.out.printf("wrote %s (%,d parameters, %s) to %s%n", c, c.parameterCount(), dtype, out);
         return 0;
     }

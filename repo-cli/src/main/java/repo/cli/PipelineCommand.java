@@ -23,10 +23,10 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineSpec s = PipelineSpec.load(config);
         if (seed != null) {
-            s = new PipelineSpec(output != null ? output : Path.of(s.output() + "-seed" + seed), seed, s.device(), s.preset(), s.data(), s.pretrain(),
+            s = new PipelineSpec(output != null ? output : Path.of(s.output() + "-seed" + seed), seed, s.device(), s.preset(), s.taskVocab(), s.data(), s.pretrain(),
                     s.methods(), s.rm(), s.rl(), s.eval());
         } else if (output != null) {
-            s = new PipelineSpec(output, s.seed(), s.device(), s.preset(), s.data(), s.pretrain(), s.methods(), s.rm(), s.rl(), s.eval());
+            s = new PipelineSpec(output, s.seed(), s.device(), s.preset(), s.taskVocab(), s.data(), s.pretrain(), s.methods(), s.rm(), s.rl(), s.eval());
         }
         new Pipeline(s, System.out).run();
         return 0;

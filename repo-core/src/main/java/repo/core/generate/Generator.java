@@ -27,6 +27,7 @@ import repo.core.text.QwenTokenizer;
  * Sampling draws its uniforms from a seeded {@link SplittableRandom}, so runs are reproducible on any device.
  */
 public final class Generator {
+    /** The Qwen3 id of the left padding, {@code <|endoftext|>} (a task vocabulary maps it, see {@link QwenTokenizer#modelId}). */
     public static final long PAD_ID = 151643L;
 
     private final Forward pass;
@@ -64,9 +65,9 @@ public final class Generator {
         JniUtils.setGradMode(false); // no graphs through the cache, whatever thread we are on
         try (NDManager gen = model.manager().newSubManager();
              KvCache cache = new KvCache(gen, model.config(), b, capacity)) {
-            Rows rows = new Rows(prompts, params);
+            Rows rows = new Rows(prompts, params, tokenizer.modelIds(params.stopTokenIds()));
             NDArray mask = gen.create(leftPaddedMask(prompts, longest, capacity), new Shape(b, capacity)); // (B, Tmax)
-            NDArray next = gen.create(leftPadded(prompts, longest), new Shape(b, longest));               // (B, P)
+            NDArray next = gen.create(leftPadded(prompts, longest, tokenizer.modelId(PAD_ID)), new Shape(b, longest));               // (B, P)
             SplittableRandom rng = new SplittableRandom(params.seed());
             for (int step = 0; step < params.maxNewTokens() && !rows.allDone(); step++) {
                 if (Thread.currentThread().isInterrupted()) { // a server cancels a generation whose client went away
@@ -124,9 +125,9 @@ public final class Generator {
         return new NDArray[] {ids.squeeze(-1).toType(DataType.INT64, false), lp};
     }
 
-    private static long[] leftPadded(List<long[]> prompts, int width) {
+    private static long[] leftPadded(List<long[]> prompts, int width, long pad) {
         long[] out = new long[prompts.size() * width];
-        Arrays.fill(out, PAD_ID);
+        Arrays.fill(out, pad);
         for (int r = 0; r < prompts.size(); r++) {
             long[] p = prompts.get(r);
             System.arraycopy(p, 0, out, r * width + width - p.length, p.length);
@@ -147,14 +148,16 @@ public final class Generator {
     private static final class Rows {
         final List<long[]> prompts;
         final SamplingParams params;
+        final java.util.Set<Long> stopIds; // params' stop ids in the model's id space
         final List<List<Long>> ids = new ArrayList<>();
         final List<List<Float>> logProbs = new ArrayList<>();
         final FinishReason[] finish;
         final int[] textEnd; // where a stop string begins in the decoded text, -1 if none
 
-        Rows(List<long[]> prompts, SamplingParams params) {
+        Rows(List<long[]> prompts, SamplingParams params, java.util.Set<Long> stopIds) {
             this.prompts = prompts;
             this.params = params;
+            this.stopIds = stopIds;
             this.finish = new FinishReason[prompts.size()];
             this.textEnd = new int[prompts.size()];
             Arrays.fill(textEnd, -1);
@@ -171,7 +174,7 @@ public final class Generator {
                 }
                 ids.get(r).add(tokens[r]);
                 logProbs.get(r).add(lps[r]);
-                if (params.stopTokenIds().contains(tokens[r])) {
+                if (stopIds.contains(tokens[r])) {
                     finish[r] = FinishReason.STOP_TOKEN;
                 } else if (!params.stopStrings().isEmpty()) {
                     String text = tokenizer.decode(toLongs(ids.get(r)), true);

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param topP nucleus mass kept, in (0, 1]; 1 keeps everything
  * @param topK keep only the k most likely tokens; 0 disables
  * @param seed seeds the sampler; the same seed, prompts and model give the same tokens
- * @param stopTokenIds tokens that end a sequence (kept in the ids, not in the text)
+ * @param stopTokenIds Qwen3 ids of the tokens that end a sequence (kept in the ids, not in the text); with a task
+ *     vocabulary the generator maps them to task ids
  * @param stopStrings texts that end a sequence (the text is cut before them)
  */
 public record SamplingParams(int maxNewTokens, boolean greedy, float temperature, float topP, int topK, long seed,

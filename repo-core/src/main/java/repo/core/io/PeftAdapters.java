@@ -48,7 +48,7 @@ public final class PeftAdapters {
     public static final String PREFIX = "base_model.model.";
     /** Tokenizer files copied from a base checkpoint folder into a merged one, when present. */
     public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json", "vocab.json",
-            "merges.txt", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja");
+            "merges.txt", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja", repo.core.text.TokenMap.FILE);
 
     private PeftAdapters() {
     }

@@ -6,12 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import repo.core.io.HfCheckpoint;
 import repo.core.io.SafetensorsWriter;
 import repo.core.text.BundledTokenizer;
+import repo.core.text.QwenTokenizer;
+import repo.core.text.TokenMap;
 
 /**
  * Randomly initialised Qwen3 checkpoints, as transformers initialises them: projections and embeddings
@@ -42,9 +45,33 @@ public final class ModelInit {
     /** Writes a complete HF checkpoint folder: config, weights, generation config and the Qwen3 tokenizer files. */
     public static void writeRandomCheckpoint(Path out, Qwen3Config c, long seed, double std, boolean perturbNorms,
                                              SafetensorsWriter.Storage storage) throws IOException {
+        writeRandomCheckpoint(out, c, seed, std, perturbNorms, storage, null);
+    }
+
+    /**
+     * As above; with a task vocabulary ({@code map} not null) the model gets {@code map.size()} rows of embedding and
+     * LM head, its config the task ids of {@code <|endoftext|>} and {@code <|im_end|>}, and its folder
+     * {@code token_map.json}, which {@link QwenTokenizer#fromDirectory} applies.
+     */
+    public static void writeRandomCheckpoint(Path out, Qwen3Config c, long seed, double std, boolean perturbNorms,
+                                             SafetensorsWriter.Storage storage, TokenMap map) throws IOException {
+        Map<String, Path> files = new LinkedHashMap<>(BundledTokenizer.files());
+        Path mapDir = null;
+        if (map != null) {
+            c = c.withShape(map.size(), null, null, null, null, null, null)
+                    .withSpecialTokens(map.taskId(QwenTokenizer.ENDOFTEXT), map.taskId(QwenTokenizer.IM_END));
+            mapDir = Files.createTempDirectory("repo-token-map");
+            map.write(mapDir);
+            files.put(TokenMap.FILE, mapDir.resolve(TokenMap.FILE));
+        }
         try (NDManager m = Engine.getInstance().newBaseManager()) {
             Map<String, NDArray> w = randomWeights(c, seed, std, perturbNorms, m);
-            HfCheckpoint.write(out, c, w, storage, 2L << 30, BundledTokenizer.files());
+            HfCheckpoint.write(out, c, w, storage, 2L << 30, files);
+        } finally {
+            if (mapDir != null) {
+                Files.deleteIfExists(mapDir.resolve(TokenMap.FILE));
+                Files.deleteIfExists(mapDir);
+            }
         }
     }
 }

@@ -144,6 +144,12 @@ public record Qwen3Config(
 
     // ---- withers ---------------------------------------------------------------------------
 
+    /** A copy with other {@code bos_token_id} ({@code <|endoftext|>}) and {@code eos_token_id} ({@code <|im_end|>}) ids. */
+    public Qwen3Config withSpecialTokens(int bos, int eos) {
+        return new Qwen3Config(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, headDim, rmsNormEps, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, bos, eos, dtype);
+    }
+
     public Qwen3Config withTieWordEmbeddings(boolean tie) {
         return new Qwen3Config(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
                 numKeyValueHeads, headDim, rmsNormEps, ropeTheta, maxPositionEmbeddings, tie, bosTokenId, eosTokenId, dtype);

@@ -6,7 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Qwen3 byte-level BPE tokenizer, through DJL's binding of the Hugging Face {@code tokenizers} library.
@@ -15,6 +20,10 @@ import java.util.Objects;
  * the chat format writes {@code <|im_start|>} and friends itself), and with truncation and padding off:
  * DJL otherwise silently truncates to 512 tokens. Special-token strings inside a text, such as
  * {@code <|im_start|>} or {@code <think>}, still encode to their single ids, as in Hugging Face.
+ *
+ * <p>A folder may also hold a {@link TokenMap} ({@code token_map.json}): the ids of a task vocabulary. Then
+ * {@link #encode} returns task ids, {@link #decode} takes them, and {@link #modelId} turns a Qwen3 id such as
+ * {@link #IM_END} into the task id the model uses. Without one, ids are Qwen3's.
  *
  * <p>{@link #close()} frees the native tokenizer; the instance must not be used after it.
  */
@@ -34,11 +43,16 @@ public final class QwenTokenizer implements AutoCloseable {
     private static final String TOKENIZER_JSON = "tokenizer.json";
 
     private final HuggingFaceTokenizer tokenizer;
-    private final int vocabSize;
+    private final Vocab vocab;
+    private TokenMap map;
 
-    private QwenTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize) {
+    private QwenTokenizer(HuggingFaceTokenizer tokenizer, Vocab vocab) {
         this.tokenizer = tokenizer;
-        this.vocabSize = vocabSize;
+        this.vocab = vocab;
+    }
+
+    /** tokenizer.json's pieces by id, its added-token ids, and the id of each single-character (byte-level base) piece. */
+    private record Vocab(String[] pieces, BitSet added, Map<Integer, Long> baseIdOfChar) {
     }
 
     /**
@@ -62,26 +76,56 @@ public final class QwenTokenizer implements AutoCloseable {
                 .optTruncation(false)
                 .optPadding(false)
                 .build();
-        return new QwenTokenizer(tokenizer, countTokenIds(file));
+        QwenTokenizer out = new QwenTokenizer(tokenizer, readVocab(file));
+        try {
+            out.map = TokenMap.read(dir, out);
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
     }
 
-    /** One more than the largest id in the vocabulary and the added tokens of {@code tokenizer.json}. */
-    private static int countTokenIds(Path file) throws IOException {
+    private static Vocab readVocab(Path file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
-        int maxId = -1;
-        for (JsonNode id : root.path("model").path("vocab")) {
-            maxId = Math.max(maxId, id.intValue());
+        Map<String, Integer> ids = new HashMap<>();
+        root.path("model").path("vocab").fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().intValue()));
+        BitSet added = new BitSet();
+        Map<String, Integer> addedIds = new HashMap<>();
+        for (JsonNode a : root.path("added_tokens")) {
+            added.set(a.path("id").intValue());
+            addedIds.put(a.path("content").asText(), a.path("id").intValue());
         }
-        for (JsonNode added : root.path("added_tokens")) {
-            maxId = Math.max(maxId, added.path("id").intValue());
-        }
-        return maxId + 1;
+        int size = Math.max(ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1), added.length() - 1) + 1;
+        String[] pieces = new String[size];
+        ids.forEach((piece, id) -> pieces[id] = piece);
+        addedIds.forEach((piece, id) -> pieces[id] = piece);
+        Map<Integer, Long> base = new HashMap<>();
+        ids.forEach((piece, id) -> {
+            if (piece.codePointCount(0, piece.length()) == 1) {
+                base.put(piece.codePointAt(0), (long) id);
+            }
+        });
+        return new Vocab(pieces, added, base);
     }
 
-    /** Token ids of {@code text}, with no special tokens added and no length limit. */
+    /** Token ids of {@code text}, with no special tokens added and no length limit (task ids with a token map). */
     public long[] encode(String text) {
         Objects.requireNonNull(text, "text");
-        return tokenizer.encode(text, false, false).getIds();
+        long[] qwen = tokenizer.encode(text, false, false).getIds();
+        if (map == null) {
+            return qwen;
+        }
+        java.util.stream.LongStream.Builder out = java.util.stream.LongStream.builder();
+        for (long id : qwen) {
+            int task = map.taskId(id);
+            if (task >= 0) {
+                out.add(task);
+            } else { // outside the task vocabulary: spell its bytes with the base tokens, which every map keeps
+                vocab.pieces()[(int) id].codePoints().forEach(cp -> out.add(map.taskId(vocab.baseIdOfChar().get(cp))));
+            }
+        }
+        return out.build().toArray();
     }
 
     /**
@@ -92,15 +136,41 @@ public final class QwenTokenizer implements AutoCloseable {
      */
     public String decode(long[] ids, boolean skipSpecialTokens) {
         Objects.requireNonNull(ids, "ids");
+        if (map != null) {
+            ids = java.util.Arrays.stream(ids).map(map::qwenId).filter(id -> id >= 0).toArray();
+        }
         return tokenizer.decode(ids, skipSpecialTokens);
+    }
+
+    /** The id the model uses for the Qwen3 id {@code qwenId}: itself, or its task id with a token map (-1 if absent). */
+    public long modelId(long qwenId) {
+        return map == null ? qwenId : map.taskId(qwenId);
+    }
+
+    /** {@link #modelId} of each id, leaving out ids the task vocabulary lacks. */
+    public Set<Long> modelIds(Set<Long> qwenIds) {
+        return qwenIds.stream().map(this::modelId).filter(id -> id >= 0).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The folder's task vocabulary, or null when ids are Qwen3's. */
+    public TokenMap tokenMap() {
+        return map;
+    }
+
+    /** Every added token and every byte-level base token: the ids a task vocabulary always keeps. */
+    BitSet alwaysKeptIds() {
+        BitSet keep = (BitSet) vocab.added().clone();
+        vocab.baseIdOfChar().values().forEach(id -> keep.set(id.intValue()));
+        return keep;
     }
 
     /**
      * The number of token ids the tokenizer knows (151,669 for Qwen3: the BPE vocabulary plus the added
-     * tokens). The model's embedding table is larger (151,936 rows), padded for efficiency.
+     * tokens; the model's embedding table is larger, 151,936 rows, padded for efficiency), or the size of the
+     * task vocabulary with a token map.
      */
     public int vocabSize() {
-        return vocabSize;
+        return map == null ? vocab.pieces().length : map.size();
     }
 
     @Override

@@ -28,7 +28,8 @@ import repo.rewards.api.SourceResult;
  */
 public final class ScoreHeadRewardModel implements RewardModel, AutoCloseable {
     public static final String SOURCE = "rm";
-    private static final long PAD = QwenTokenizer.ENDOFTEXT;
+    /** Right padding: any id works (padded positions come after every real token and are masked), and 0 exists in every vocabulary. */
+    private static final long PAD = 0;
 
     private final Qwen3Model model;
     private final QwenTokenizer tokenizer;

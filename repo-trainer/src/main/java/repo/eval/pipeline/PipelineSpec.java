@@ -18,6 +18,8 @@ import java.util.Set;
  * @param seed seeds the data, the model init and every stage
  * @param device cpu | gpu | gpu:N
  * @param preset init-model preset of the small Qwen3-shaped model
+ * @param taskVocab whether the model's vocabulary is the task vocabulary of the training files (see
+ *     {@link repo.core.text.TokenMap}) rather than all 151,936 Qwen3 ids
  * @param data generated data sizes
  * @param pretrain full-parameter training on the generated SFT dialogues (the base that speaks the task)
  * @param methods the budget every method gets: the same optimiser steps, examples per step, learning rate and LoRA
@@ -25,7 +27,7 @@ import java.util.Set;
  * @param rl rollout settings of PPO, GRPO and REPO
  * @param eval evaluation settings
  */
-public record PipelineSpec(Path output, long seed, String device, String preset, Data data, Train pretrain, Methods methods,
+public record PipelineSpec(Path output, long seed, String device, String preset, boolean taskVocab, Data data, Train pretrain, Methods methods,
                            Train rm, Rl rl, Eval eval) {
     /** Generated data sizes (see repo data generate). */
     public record Data(int sft, int pairs, int prompts, int online, int badCases) {
@@ -52,6 +54,7 @@ public record PipelineSpec(Path output, long seed, String device, String preset,
             seed: 1
             device: cpu
             preset: tiny
+            task_vocab: true
             data: {sft: 400, pairs: 800, prompts: 128, online: 30, bad_cases: 45}
             pretrain: {steps: 30, batch_size: 4, lr: 3.0e-3}
             methods: {steps: 6, batch_size: 4, lr: 1.0e-3, lora_r: 8, dpo_beta: 0.1}
@@ -69,13 +72,14 @@ public record PipelineSpec(Path output, long seed, String device, String preset,
                 seed: %d
                 device: %s
                 preset: %s
+                task_vocab: %s
                 data: {sft: %d, pairs: %d, prompts: %d, online: %d, bad_cases: %d}
                 pretrain: {steps: %d, batch_size: %d, lr: %s}
                 methods: {steps: %d, batch_size: %d, lr: %s, lora_r: %d, dpo_beta: %s}
                 rm: {steps: %d, batch_size: %d, lr: %s}
                 rl: {max_new_tokens: %d, group_size: %d, temperature: %s, epochs: %d}
                 eval: {max_new_tokens: %d, sim_dialogues: %d, sim_turns: %d, batch: %d}
-                """, output.toString().replace("\\", "\\\\").replace("\"", "\\\""), seed, device, preset, data.sft, data.pairs, data.prompts,
+                """, output.toString().replace("\\", "\\\\").replace("\"", "\\\""), seed, device, preset, taskVocab, data.sft, data.pairs, data.prompts,
                 data.online, data.badCases, pretrain.steps, pretrain.batchSize, pretrain.lr, methods.steps, methods.batchSize, methods.lr,
                 methods.loraR, methods.dpoBeta, rm.steps, rm.batchSize, rm.lr, rl.maxNewTokens, rl.groupSize, rl.temperature, rl.epochs,
                 eval.maxNewTokens, eval.simDialogues, eval.simTurns, eval.batch);
@@ -96,7 +100,7 @@ public record PipelineSpec(Path output, long seed, String device, String preset,
             merge((com.fasterxml.jackson.databind.node.ObjectNode) d, u, origin, "");
         }
         Reader r = new Reader(d, origin);
-        PipelineSpec s = new PipelineSpec(Path.of(r.text("output")), r.integer("seed", Long.MIN_VALUE), r.text("device"), r.text("preset"),
+        PipelineSpec s = new PipelineSpec(Path.of(r.text("output")), r.integer("seed", Long.MIN_VALUE), r.text("device"), r.text("preset"), r.bool("task_vocab"),
                 new Data(r.count("data.sft"), r.count("data.pairs"), r.count("data.prompts"), r.count("data.online"), r.count("data.bad_cases")),
                 new Train(r.count("pretrain.steps"), r.count("pretrain.batch_size"), r.positive("pretrain.lr")),
                 new Methods(r.count("methods.steps"), r.count("methods.batch_size"), r.positive("methods.lr"), r.count("methods.lora_r"),
@@ -148,6 +152,14 @@ public record PipelineSpec(Path output, long seed, String device, String preset,
                 throw new IllegalArgumentException(origin + ": \"" + k + "\" must be a non-empty string");
             }
             return v.asText();
+        }
+
+        boolean bool(String k) {
+            JsonNode v = at(k);
+            if (!v.isBoolean()) {
+                throw new IllegalArgumentException(origin + ": \"" + k + "\" is " + v + "; expected true or false");
+            }
+            return v.asBoolean();
         }
 
         long integer(String k, long min) {

@@ -16,10 +16,11 @@ import repo.core.text.QwenTokenizer;
 
 /**
  * Tokenised sequences and the batched tensors and per-token log-probs the trainers compute on them.
- * Batches are right-padded with {@code <|endoftext|>} and masked.
+ * Batches are right-padded (with id 0) and masked.
  */
 public final class Sequences {
-    public static final long PAD = QwenTokenizer.ENDOFTEXT;
+    /** Right padding: any id works (padded positions come after every real token and are masked), and 0 exists in every vocabulary. */
+    public static final long PAD = 0;
     private static final String EMPTY_THINK = "<think>\n\n</think>\n\n";
 
     private Sequences() {

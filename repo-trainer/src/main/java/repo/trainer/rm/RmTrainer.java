@@ -27,7 +27,7 @@ import repo.trainer.loop.TrainingLoop;
  * Reward-model training: a score head (Qwen3ForSequenceClassification's {@code score.weight}) on a LoRA
  * adapter, read at each sequence's last token, trained with the Bradley–Terry loss −log σ(r_chosen − r_rejected).
  * Reports pairwise accuracy on the training batch and, at checkpoints, on the held-out split. Every saved RM
- * carries {@link ScoreStats} ({@value ScoreStats#FILE}): the mean and std of its scores on the training pairs
+ * carries {@link ScoreStats} ({@value ScoreStats#FILE}): the mean and std of its scores on (up to 256 of) the training pairs
  * (chosen and rejected), so an RM source can centre its arbitrary Bradley–Terry offset.
  */
 public final class RmTrainer {
@@ -58,6 +58,7 @@ public final class RmTrainer {
     static final class RmObjective extends ModelObjective<PairExample> {
         private final ScoreHead head;
         private final List<PairExample> train, eval;
+        private static final int STATS_PAIRS = 256, STATS_BATCH = 8;
 
         RmObjective(TrainableModel tm, ScoreHead head, List<PairExample> train, List<PairExample> eval) {
             super(tm);
@@ -111,15 +112,19 @@ public final class RmTrainer {
             scoreStats().write(dir);
         }
 
-        /** Mean and std of the scores of every chosen and rejected training reply, in eval mode. */
+        /** Mean and std of the scores of the chosen and rejected replies of the first {@value #STATS_PAIRS} training pairs, in eval mode. */
         ScoreStats scoreStats() {
+            int n = Math.min(train.size(), STATS_PAIRS);
             return tm.evaluating(() -> {
-                double[] all = new double[2 * train.size()];
-                for (int i = 0; i < train.size(); i++) {
+                double[] all = new double[2 * n];
+                for (int i = 0; i < n; i += STATS_BATCH) {
                     try (NDScope scope = new NDScope()) {
-                        Scores r = scores(tm.trained(false), List.of(train.get(i)));
-                        all[2 * i] = r.chosen().getFloat(0);
-                        all[2 * i + 1] = r.rejected().getFloat(0);
+                        Scores r = scores(tm.trained(false), train.subList(i, Math.min(n, i + STATS_BATCH)));
+                        float[] chosen = r.chosen().toFloatArray(), rejected = r.rejected().toFloatArray();
+                        for (int k = 0; k < chosen.length; k++) {
+                            all[2 * (i + k)] = chosen[k];
+                            all[2 * (i + k) + 1] = rejected[k];
+                        }
                     }
                 }
                 return ScoreStats.of(all);
