@@ -48,6 +48,8 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
     public static final Set<String> PLACEHOLDERS = Set.of("task", "history", "reply", "rubric");
     /** Where the built-in rubric lives on the class path (copied there from {@code configs/judge-rubric.yaml}). */
     public static final String BUILTIN_RESOURCE = "/repo/rewards/judge/judge-rubric.yaml";
+    /** The built-in rubric's languages: {@code en} ({@code judge-rubric.yaml}) and {@code zh} ({@code judge-rubric.zh.yaml}). */
+    public static final List<String> LANGUAGES = List.of("en", "zh");
 
     private static final ObjectMapper TASK_JSON = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -88,13 +90,28 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
         return fromYaml(YamlFields.parse(yaml, origin));
     }
 
-    /** The built-in OTA negotiation rubric ({@code configs/judge-rubric.yaml}). */
+    /** The built-in OTA negotiation rubric in English ({@code configs/judge-rubric.yaml}). */
     public static Rubric builtin() {
-        try (InputStream in = Rubric.class.getResourceAsStream(BUILTIN_RESOURCE)) {
+        return builtin("en");
+    }
+
+    /**
+     * The built-in OTA negotiation rubric in one of {@link #LANGUAGES}: {@code en} is
+     * {@code configs/judge-rubric.yaml}, {@code zh} is {@code configs/judge-rubric.zh.yaml} (the same items, ids,
+     * points and severities; descriptions and prompt in Chinese).
+     */
+    public static Rubric builtin(String language) {
+        if (!LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("no built-in rubric in language '" + language + "'; expected one of "
+                    + String.join(", ", LANGUAGES));
+        }
+        String file = language.equals("en") ? "judge-rubric.yaml" : "judge-rubric." + language + ".yaml";
+        String resource = BUILTIN_RESOURCE.substring(0, BUILTIN_RESOURCE.lastIndexOf('/') + 1) + file;
+        try (InputStream in = Rubric.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("built-in rubric " + BUILTIN_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException("built-in rubric " + resource + " is missing from the class path");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:judge-rubric.yaml");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:" + file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
