@@ -80,7 +80,7 @@ public final class RewardStack implements AutoCloseable {
     /** One line saying what each source is, for logs. */
     public String describe() {
         String j = judge == null ? "off" : judge.offline() ? "offline rubric rules (no LLM)" : "on";
-        if (judge != null && !leftToRules.isEmpty()) {
+        if (judge != null && !judge.offline() && !leftToRules.isEmpty()) { // the offline judge never assesses them anyway
             j += " (rubric items left to the rules: " + String.join(", ", leftToRules) + ")";
         }
         boolean rm = pipeline.sources().stream().anyMatch(s -> s.name().equals(PipelineConfig.RM));
