@@ -70,4 +70,12 @@ class RewardsEvalCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("items: 447 (real text 225, written 222)");
     }
+
+    @Test
+    void theHeldOutSetLoads() {
+        ScoreCommandTest.Result r = ScoreCommandTest.run("rewards-eval", "--set",
+                Path.of("..", "data", "rewards-eval", "heldout.jsonl").toString(), "--worst", "0", "--no-judge");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("items: 257 (real text 100, written 157)", "false alarms: ");
+    }
 }

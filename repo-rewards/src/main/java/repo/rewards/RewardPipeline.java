@@ -90,7 +90,9 @@ public final class RewardPipeline {
         List<Combined> combined = combiner.combineBatch(batch);
         List<RewardTrace> out = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            out.add(new RewardTrace(samples.get(i).id(), i, new ArrayList<>(batch.get(i).byName().values()), combined.get(i)));
+            Sample sample = samples.get(i);
+            out.add(new RewardTrace(sample.id(), i, new ArrayList<>(batch.get(i).byName().values()), combined.get(i),
+                    RewardTrace.isIntegerId(sample.id(), sample.metadata().get("id"))));
         }
         return out;
     }

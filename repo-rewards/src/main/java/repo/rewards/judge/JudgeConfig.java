@@ -15,6 +15,7 @@ import java.util.Set;
  * <pre>{@code
  * backend: openai                  # openai | local | offline_rules
  * rubric: judge-rubric.yaml        # optional; the built-in OTA rubric when absent
+ * language: zh                     # optional, instead of rubric: the built-in rubric in en (default) or zh
  * openai:
  *   base_url: http://127.0.0.1:8000/v1
  *   model: qwen3-32b
@@ -38,13 +39,19 @@ import java.util.Set;
  * }</pre>
  *
  * @param backend which judge to build
- * @param rubric the rubric file, or null for {@link Rubric#builtin()}
+ * @param rubric the rubric file, or null for the built-in rubric in {@code language}
+ * @param language the built-in rubric's language ({@link Rubric#LANGUAGES}); "en" by default. Only without a rubric file.
  * @param openai settings of the OPENAI backend (null when another backend is chosen and the block is absent)
  * @param local settings of the LOCAL backend (idem)
  */
-public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Local local) {
+public record JudgeConfig(JudgeBackend backend, Path rubric, String language, OpenAi openai, Local local) {
 
     public JudgeConfig {
+        language = language == null ? "en" : language;
+        if (!Rubric.LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("judge config: language '" + language + "' has no built-in rubric; expected one of "
+                    + String.join(", ", Rubric.LANGUAGES));
+        }
         if (backend == null) {
             throw new IllegalArgumentException("judge config: backend is required (openai, local or offline_rules)");
         }
@@ -58,12 +65,12 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
 
     /** The offline rules judge over the built-in rubric. */
     public static JudgeConfig offlineRules() {
-        return new JudgeConfig(JudgeBackend.OFFLINE_RULES, null, null, null);
+        return new JudgeConfig(JudgeBackend.OFFLINE_RULES, null, null, null, null);
     }
 
-    /** The rubric this config names, or the built-in one. */
+    /** The rubric this config names, or the built-in one in its language. */
     public Rubric loadRubric() {
-        return rubric == null ? Rubric.builtin() : Rubric.load(rubric);
+        return rubric == null ? Rubric.builtin(language) : Rubric.load(rubric);
     }
 
     /**
@@ -209,7 +216,7 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
     }
 
     private static JudgeConfig fromYaml(YamlFields y, Path base) {
-        y.allowOnly("backend", "rubric", "openai", "local");
+        y.allowOnly("backend", "rubric", "language", "openai", "local");
         String b = y.text("backend");
         JudgeBackend backend;
         try {
@@ -218,6 +225,14 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
             throw y.error("backend", "'" + b + "' is not one of openai, local, offline_rules");
         }
         Path rubric = y.has("rubric") ? resolve(base, y.text("rubric")) : null;
+        String language = y.text("language", null);
+        if (language != null && rubric != null) {
+            throw y.error("language", "selects a built-in rubric; a rubric file is given too (its template has its own language): "
+                    + "keep one of rubric and language");
+        }
+        if (language != null && !Rubric.LANGUAGES.contains(language)) {
+            throw y.error("language", "'" + language + "' has no built-in rubric; expected one of " + String.join(", ", Rubric.LANGUAGES));
+        }
         OpenAi openai = null;
         YamlFields o = y.object("openai");
         if (o != null) {
@@ -231,7 +246,7 @@ public record JudgeConfig(JudgeBackend backend, Path rubric, OpenAi openai, Loca
                     l.integer("max_new_tokens", 1024), l.integer("batch_size", 4)));
         }
         try {
-            return new JudgeConfig(backend, rubric, openai, local);
+            return new JudgeConfig(backend, rubric, language, openai, local);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(y.origin() + ": " + e.getMessage(), e);
         }

@@ -23,7 +23,16 @@ public final class JudgeFactory {
      * @throws IllegalArgumentException for an invalid rubric, a missing API key variable or an unloadable checkpoint
      */
     public static Judge create(JudgeConfig config, Function<String, String> env) {
-        Rubric rubric = config.loadRubric();
+        return create(config, env, java.util.List.of());
+    }
+
+    /**
+     * Builds the judge for a pipeline whose rules {@code activeRuleIds} run beside it: rubric items those rules
+     * already check ({@code covered_by_rule}) are left out of the judge's rubric ({@link Rubric#withoutItemsCoveredBy}),
+     * so a breach costs points once.
+     */
+    public static Judge create(JudgeConfig config, Function<String, String> env, java.util.Collection<String> activeRuleIds) {
+        Rubric rubric = config.loadRubric().withoutItemsCoveredBy(activeRuleIds);
         return switch (config.backend()) {
             case OPENAI -> new OpenAiJudge(config.openai(), rubric, env);
             case LOCAL -> local(config.local(), rubric);

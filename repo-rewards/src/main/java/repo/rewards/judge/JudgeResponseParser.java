@@ -110,7 +110,9 @@ public final class JudgeResponseParser {
 
     /**
      * One finding per hit item, with the rubric's points and severity. Evidence is the judge's quote located in
-     * the reply; a quote that is not in the reply verbatim is kept in the message instead.
+     * the reply (its first occurrence), as a span in Unicode code points with its text cut to
+     * {@link Finding.Evidence#MAX_TEXT_CODE_POINTS} ({@link Finding.Evidence#ofUtf16}); a quote that is not in the
+     * reply verbatim is kept in the message instead, cut the same way, with its full length.
      */
     public List<Finding> findings(JudgeVerdict verdict, String reply) {
         List<Finding> out = new ArrayList<>();
@@ -124,9 +126,12 @@ public final class JudgeResponseParser {
             if (!v.evidence().isBlank()) {
                 int at = reply.indexOf(v.evidence());
                 if (at >= 0) {
-                    evidence = new Finding.Evidence(at, at + v.evidence().length(), v.evidence());
+                    evidence = Finding.Evidence.ofUtf16(reply, at, at + v.evidence().length());
                 } else {
-                    message += " (judge quoted \"" + v.evidence() + "\", not found verbatim in the reply)";
+                    String quote = Finding.Evidence.bounded(v.evidence());
+                    int n = v.evidence().codePointCount(0, v.evidence().length());
+                    message += " (judge quoted \"" + quote + (quote.length() < v.evidence().length() ? "…\" (" + n + " code points)" : "\"")
+                            + ", not found verbatim in the reply)";
                 }
             }
             out.add(new Finding(item.id(), item.severity(), item.points(), message, evidence));

@@ -48,6 +48,8 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
     public static final Set<String> PLACEHOLDERS = Set.of("task", "history", "reply", "rubric");
     /** Where the built-in rubric lives on the class path (copied there from {@code configs/judge-rubric.yaml}). */
     public static final String BUILTIN_RESOURCE = "/repo/rewards/judge/judge-rubric.yaml";
+    /** The built-in rubric's languages: {@code en} ({@code judge-rubric.yaml}) and {@code zh} ({@code judge-rubric.zh.yaml}). */
+    public static final List<String> LANGUAGES = List.of("en", "zh");
 
     private static final ObjectMapper TASK_JSON = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -88,13 +90,28 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
         return fromYaml(YamlFields.parse(yaml, origin));
     }
 
-    /** The built-in OTA negotiation rubric ({@code configs/judge-rubric.yaml}). */
+    /** The built-in OTA negotiation rubric in English ({@code configs/judge-rubric.yaml}). */
     public static Rubric builtin() {
-        try (InputStream in = Rubric.class.getResourceAsStream(BUILTIN_RESOURCE)) {
+        return builtin("en");
+    }
+
+    /**
+     * The built-in OTA negotiation rubric in one of {@link #LANGUAGES}: {@code en} is
+     * {@code configs/judge-rubric.yaml}, {@code zh} is {@code configs/judge-rubric.zh.yaml} (the same items, ids,
+     * points and severities; descriptions and prompt in Chinese).
+     */
+    public static Rubric builtin(String language) {
+        if (!LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("no built-in rubric in language '" + language + "'; expected one of "
+                    + String.join(", ", LANGUAGES));
+        }
+        String file = language.equals("en") ? "judge-rubric.yaml" : "judge-rubric." + language + ".yaml";
+        String resource = BUILTIN_RESOURCE.substring(0, BUILTIN_RESOURCE.lastIndexOf('/') + 1) + file;
+        try (InputStream in = Rubric.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("built-in rubric " + BUILTIN_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException("built-in rubric " + resource + " is missing from the class path");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:judge-rubric.yaml");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:" + file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,7 +125,7 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
         java.util.ArrayList<RubricItem> items = new java.util.ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (YamlFields r : rows) {
-            r.allowOnly("id", "description", "points", "severity");
+            r.allowOnly("id", "description", "points", "severity", "covered_by_rule");
             String id = r.text("id");
             if (!RubricItem.ID.matcher(id).matches()) {
                 throw r.error("id", "'" + id + "' is not kebab-case (lower-case words joined by '-', e.g. press-after-acceptance)");
@@ -131,7 +148,13 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
             if (description.isBlank()) {
                 throw r.error("description", "must not be blank");
             }
-            items.add(new RubricItem(id, description.strip(), points, severity));
+            List<String> covered = r.strings("covered_by_rule");
+            for (String c : covered) {
+                if (!RubricItem.ID.matcher(c).matches()) {
+                    throw r.error("covered_by_rule", "'" + c + "' is not a rule id (kebab-case, e.g. over-promise)");
+                }
+            }
+            items.add(new RubricItem(id, description.strip(), points, severity, covered));
         }
         PromptTemplate template = new PromptTemplate(y.text("prompt_template"));
         for (String p : template.placeholders()) {
@@ -150,6 +173,31 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
         return items.stream().filter(i -> i.id().equals(id)).findFirst();
     }
 
+    /**
+     * This rubric without the items that one of {@code activeRuleIds} already checks ({@link RubricItem#coveredBy}):
+     * what the judge is asked when the rules run beside it, so that one breach costs points once (the rule's
+     * deduction) and not twice. Returns this rubric when no item is covered; the prompt template is kept, and the
+     * hash changes with the items, so cached answers of the full rubric are not reused.
+     *
+     * @throws IllegalArgumentException when every item is covered (the judge would have nothing to assess)
+     */
+    public Rubric withoutItemsCoveredBy(java.util.Collection<String> activeRuleIds) {
+        List<RubricItem> kept = items.stream().filter(i -> !i.coveredBy(activeRuleIds)).toList();
+        if (kept.size() == items.size()) {
+            return this;
+        }
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("rubric " + name + ": every item is covered by an active rule ("
+                    + String.join(", ", activeRuleIds) + "); turn the judge off or the rules' items on");
+        }
+        return new Rubric(name, version, kept, promptTemplate);
+    }
+
+    /** Ids of the items that one of {@code activeRuleIds} covers, in rubric order. */
+    public List<String> idsCoveredBy(java.util.Collection<String> activeRuleIds) {
+        return items.stream().filter(i -> i.coveredBy(activeRuleIds)).map(RubricItem::id).toList();
+    }
+
     /** Item ids in rubric order. */
     public List<String> ids() {
         return items.stream().map(RubricItem::id).toList();
@@ -163,7 +211,11 @@ public record Rubric(String name, int version, List<RubricItem> items, PromptTem
         StringBuilder canon = new StringBuilder(name).append('\n').append(version).append('\n');
         for (RubricItem it : items) {
             canon.append(it.id()).append('\t').append(it.points()).append('\t').append(it.severity()).append('\t')
-                    .append(it.description()).append('\n');
+                    .append(it.description());
+            if (!it.coveredByRules().isEmpty()) {
+                canon.append('\t').append(String.join(",", it.coveredByRules()));
+            }
+            canon.append('\n');
         }
         canon.append(promptTemplate.text());
         return sha256(canon.toString());

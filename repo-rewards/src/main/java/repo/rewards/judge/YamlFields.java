@@ -130,6 +130,28 @@ final class YamlFields {
         return v.asBoolean();
     }
 
+    /** One string or a list of strings under key; empty when absent. */
+    List<String> strings(String key) {
+        if (!has(key)) {
+            return List.of();
+        }
+        JsonNode v = node.get(key);
+        if (v.isTextual()) {
+            return List.of(v.asText());
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            throw error(key, "expected a string or a non-empty list of strings, got " + v);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw error(key, "expected a string or a non-empty list of strings, got " + v);
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
     /** A nested mapping, or null when absent. */
     YamlFields object(String key) {
         if (!has(key)) {

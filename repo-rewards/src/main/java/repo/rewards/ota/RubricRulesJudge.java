@@ -85,7 +85,7 @@ public final class RubricRulesJudge implements Judge {
             if (hit.isPresent()) {
                 RubricItem ri = rubric.item(e.getKey()).orElseThrow();
                 Matcher m = hit.get().evidence();
-                Finding.Evidence ev = m == null ? null : new Finding.Evidence(m.start(), m.end(), m.group());
+                Finding.Evidence ev = m == null ? null : Finding.Evidence.ofUtf16(ctx.reply, m.start(), m.end()); // code points
                 findings.add(new Finding(ri.id(), ri.severity(), ri.points(), LABEL + hit.get().reason(), ev));
             }
         }

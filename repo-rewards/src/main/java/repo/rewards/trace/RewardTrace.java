@@ -36,10 +36,27 @@ import repo.rewards.io.ScoredItems;
  * @param index the item's 0-based position in its input
  * @param sources every source's result, in order rm, judge, rules (those that are on)
  * @param combined the combined reward
+ * @param integerId true when the input's id was a JSON integer ({@code "id": 17}): the trace writes it back as
+ *     the integer 17, not the string "17", so ids round-trip with their type
  */
-public record RewardTrace(String id, int index, List<SourceResult> sources, Combined combined) {
+public record RewardTrace(String id, int index, List<SourceResult> sources, Combined combined, boolean integerId) {
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?\\d+");
+
     public RewardTrace {
         sources = List.copyOf(sources);
+        if (integerId && (id == null || !INTEGER.matcher(id).matches())) {
+            throw new IllegalArgumentException("a trace id marked as an integer must be one, got " + id);
+        }
+    }
+
+    /** A trace whose id (if any) is a string. */
+    public RewardTrace(String id, int index, List<SourceResult> sources, Combined combined) {
+        this(id, index, sources, combined, false);
+    }
+
+    /** True when {@code idNode} is a JSON integer whose text is {@code id} (an input's integer id). */
+    public static boolean isIntegerId(String id, JsonNode idNode) {
+        return id != null && idNode != null && idNode.isIntegralNumber() && idNode.asText().equals(id);
     }
 
     /** The result of the named source, or null when it was off. */
@@ -49,7 +66,11 @@ public record RewardTrace(String id, int index, List<SourceResult> sources, Comb
 
     public ObjectNode toJson() {
         ObjectNode o = ScoredItems.JSON.createObjectNode();
-        o.put("id", id);
+        if (integerId) {
+            o.put("id", new java.math.BigInteger(id));
+        } else {
+            o.put("id", id);
+        }
         o.put("index", index);
         ObjectNode src = o.putObject("sources");
         for (SourceResult s : sources) {
@@ -124,7 +145,9 @@ public record RewardTrace(String id, int index, List<SourceResult> sources, Comb
         o.path("failed_sources").forEach(n -> failed.add(n.asText()));
         Combined c = new Combined(num(o, "r_total"), num(o, "e_enh"), num(o, "r_model"), num(o, "e_judge"), num(o, "e_func"),
                 o.path("dropped").asBoolean(), failed, o.path("note").isTextual() ? o.get("note").asText() : null);
-        return new RewardTrace(o.path("id").isNull() ? null : o.path("id").asText(null), o.path("index").asInt(), sources, c);
+        JsonNode id = o.get("id");
+        String idText = id == null || id.isNull() ? null : id.asText();
+        return new RewardTrace(idText, o.path("index").asInt(), sources, c, isIntegerId(idText, id));
     }
 
     private static Double num(JsonNode o, String key) {

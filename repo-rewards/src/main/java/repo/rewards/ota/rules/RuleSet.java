@@ -48,7 +48,7 @@ public final class RuleSet implements RewardSource {
     /** Longest reply the rules accept, in code points (a longer one fails the source with a clear error). */
     public static final int DEFAULT_MAX_REPLY_CHARS = 200_000;
     /** Evidence text is cut to this many code points; the span [begin, end) keeps the full length. */
-    public static final int MAX_EVIDENCE_CHARS = 200;
+    public static final int MAX_EVIDENCE_CHARS = Finding.Evidence.MAX_TEXT_CODE_POINTS;
 
     private final List<ConfiguredRule> rules;
     private final int maxReplyChars;
@@ -265,18 +265,12 @@ public final class RuleSet implements RewardSource {
         return new ScoredItem(item.id(), item.task(), history, Texts.simplified(item.reply()), item.extra());
     }
 
-    /** A rule's UTF-16 span as code points of the original reply, its text bounded. */
+    /** A rule's UTF-16 span as code points of the original reply, its text bounded ({@link Finding.Evidence#ofUtf16}). */
     static Finding inCodePoints(Finding f, String reply) {
         Finding.Evidence e = f.evidence();
         if (e == null || e.begin() < 0 || e.end() > reply.length() || e.begin() > e.end()) {
             return f;
         }
-        int b = reply.codePointCount(0, e.begin());
-        int n = reply.codePointCount(e.begin(), e.end());
-        String text = reply.substring(e.begin(), e.end());
-        if (n > MAX_EVIDENCE_CHARS) {
-            text = text.substring(0, text.offsetByCodePoints(0, MAX_EVIDENCE_CHARS));
-        }
-        return new Finding(f.ruleId(), f.severity(), f.points(), f.message(), new Finding.Evidence(b, b + n, text));
+        return new Finding(f.ruleId(), f.severity(), f.points(), f.message(), Finding.Evidence.ofUtf16(reply, e.begin(), e.end()));
     }
 }
