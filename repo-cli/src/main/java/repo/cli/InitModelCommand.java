@@ -13,8 +13,6 @@ import repo.core.io.HfCheckpoint;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
-import repo.core.text.BundledTokenizer;
-import repo.core.text.QwenTokenizer;
 import repo.core.text.TokenMap;
 
 @Command(name = "init-model", mixinStandardHelpOptions = true,
@@ -76,9 +74,7 @@ final class InitModelCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--vocab-size and --vocab-from exclude each other:"
                         + " a task vocabulary sets vocab_size to the number of tokens its texts use");
             }
-            try (QwenTokenizer full = QwenTokenizer.fromDirectory(BundledTokenizer.files().get("tokenizer.json").getParent())) {
-                map = TokenMap.build(full, TokenMap.jsonlStrings(vocabFrom));
-            }
+            map = TokenMap.ofJsonl(vocabFrom);
             c = c.withShape(map.size(), null, null, null, null, null, null);
         }
         ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype, map);

@@ -145,9 +145,10 @@ public final class Qwen3Model implements AutoCloseable {
                 vh = kv[1];
             }
             long s = kh.getShape().get(2);
-            // query heads of one kv group are adjacent: (B, H, T, D) -> (B, K, g*T, D), no repeat_kv copy
-            NDArray qg = qh.reshape(b, nKv, (long) g * t, headDim);
-            NDArray scores = Scalars.mul(qg.matMul(kh.transpose(0, 1, 3, 2)), scale) // (B, K, g*T, S)
+            // query heads of one kv group are adjacent: (B, H, T, D) -> (B, K, g*T, D), no repeat_kv copy;
+            // the 1/sqrt(D) scale goes on q, D values per query, rather than on the S scores
+            NDArray qg = Scalars.mul(qh, scale).reshape(b, nKv, (long) g * t, headDim);
+            NDArray scores = qg.matMul(kh.transpose(0, 1, 3, 2))            // (B, K, g*T, S)
                     .reshape(b, nKv, g, t, s).add(mask);                     // (B, K, g, T, S)
             NDArray probs = scores.softmax(-1).reshape(b, nKv, (long) g * t, s);
             NDArray out = probs.matMul(vh)                                   // (B, K, g*T, D)

@@ -64,6 +64,13 @@ public final class TokenMap {
         return new TokenMap(keep.stream().asLongStream().toArray(), full.vocabSize());
     }
 
+    /** {@link #build} over the JSON string values of JSONL files, with the bundled Qwen3 tokenizer. */
+    public static TokenMap ofJsonl(List<Path> files) throws IOException {
+        try (QwenTokenizer full = QwenTokenizer.fromDirectory(BundledTokenizer.files().get("tokenizer.json").getParent())) {
+            return build(full, jsonlStrings(files));
+        }
+    }
+
     /** Every JSON string value (at any depth) of every line of the JSONL files, for {@link #build}. */
     public static Iterator<String> jsonlStrings(List<Path> files) throws IOException {
         ObjectMapper json = new ObjectMapper();

@@ -13,8 +13,6 @@ import java.util.stream.Stream;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
-import repo.core.text.BundledTokenizer;
-import repo.core.text.QwenTokenizer;
 import repo.core.text.TokenMap;
 import repo.eval.AtomicFiles;
 import repo.eval.data.DataGenerator;
@@ -64,10 +62,8 @@ public final class Pipeline {
             deleteTree(init);
             TokenMap vocab = null;
             if (spec.taskVocab()) { // the training files' tokens only: eval hotels' names may fall back to byte tokens
-                try (QwenTokenizer full = QwenTokenizer.fromDirectory(BundledTokenizer.files().get("tokenizer.json").getParent())) {
-                    vocab = TokenMap.build(full, TokenMap.jsonlStrings(List.of(data.resolve(DataGenerator.SFT),
-                            data.resolve(DataGenerator.PREFS), data.resolve(DataGenerator.PROMPTS))));
-                }
+                vocab = TokenMap.ofJsonl(List.of(data.resolve(DataGenerator.SFT), data.resolve(DataGenerator.PREFS),
+                        data.resolve(DataGenerator.PROMPTS)));
             }
             ModelInit.writeRandomCheckpoint(init, Qwen3Config.Preset.parse(spec.preset()).config(), spec.seed(), 0.02, false,
                     SafetensorsWriter.Storage.F32, vocab);

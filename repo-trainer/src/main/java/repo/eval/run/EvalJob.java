@@ -69,8 +69,8 @@ public final class EvalJob {
                 log.printf("eval %s: %d dialogues, %d cases, %d simulator dialogues%n", cp[0], dialogues.size(), cases, o.sim().simDialogues());
                 Results.Checkpoint r = Evaluator.evaluate(cp[0], agent.with(cp[1]), dialogues, o.sim(), scorer);
                 cps.add(r);
-                log.printf("eval %s: rating %.2f, clean fix %.2f%%, severe unresolved %.2f%%, task success %.2f%% (%.0f s)%n", cp[0], r.rating(),
-                        100 * r.cleanFixRate(), 100 * r.severeUnresolvedRate(), 100 * r.taskSuccessRate(), (System.nanoTime() - t0) / 1e9);
+                log.printf("eval %s: rating %.2f, clean fix %s, severe unresolved %s, task success %s (%.0f s)%n", cp[0], r.rating(),
+                        percent(r.cleanFixRate()), percent(r.severeUnresolvedRate()), percent(r.taskSuccessRate()), (System.nanoTime() - t0) / 1e9);
             }
         }
         write(o, cps);
@@ -87,5 +87,10 @@ public final class EvalJob {
         String b = o.diffB() != null ? o.diffB() : cps.isEmpty() ? null : cps.get(cps.size() - 1).name();
         AtomicFiles.write(o.out().resolve("eval.json"), EvalJson.render(cps, a, b));
         AtomicFiles.write(o.out().resolve("report.html"), HtmlReport.render(o.title(), cps, o.runs(), a, b));
+    }
+
+    /** A rate as a percentage, or n/a when the set had nothing to measure it on. */
+    private static String percent(double rate) {
+        return Double.isFinite(rate) ? String.format(java.util.Locale.ROOT, "%.2f%%", 100 * rate) : "n/a";
     }
 }

@@ -46,17 +46,22 @@ public final class ModelAgent implements AutoCloseable {
     public Agent with(String adapter) {
         return prompts -> {
             Generator gen = new Generator(adapter == null ? model.base() : model.with(adapter), tokenizer);
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < prompts.size(); i += batch) {
-                List<long[]> ids = new ArrayList<>();
-                for (Agent.Prompt p : prompts.subList(i, Math.min(prompts.size(), i + batch))) {
-                    ids.add(tokenizer.encode(chat.render(AgentPrompt.messages(p.task(), p.history()), true, false)));
-                }
-                for (Generation g : gen.generate(ids, SamplingParams.greedy(maxNewTokens))) {
-                    out.add(g.text().strip());
+            List<long[]> ids = new ArrayList<>();
+            for (Agent.Prompt p : prompts) {
+                ids.add(tokenizer.encode(chat.render(AgentPrompt.messages(p.task(), p.history()), true, false)));
+            }
+            // batches of similar length: less left padding (greedy replies do not depend on the batch)
+            Integer[] order = java.util.stream.IntStream.range(0, ids.size()).boxed().toArray(Integer[]::new);
+            java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> ids.get(i).length));
+            String[] out = new String[ids.size()];
+            for (int i = 0; i < order.length; i += batch) {
+                List<Integer> rows = List.of(order).subList(i, Math.min(order.length, i + batch));
+                List<Generation> gens = gen.generate(rows.stream().map(ids::get).toList(), SamplingParams.greedy(maxNewTokens));
+                for (int k = 0; k < rows.size(); k++) {
+                    out[rows.get(k)] = gens.get(k).text().strip();
                 }
             }
-            return out;
+            return List.of(out);
         };
     }
 

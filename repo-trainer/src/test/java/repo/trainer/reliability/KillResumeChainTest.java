@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
+import repo.core.text.TokenMap;
 import repo.trainer.common.MetricsLog;
 
 /**
@@ -41,7 +42,6 @@ class KillResumeChainTest {
     @BeforeAll
     static void setUp() throws IOException {
         model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
         sft = Files.write(tmp.resolve("sft.jsonl"), List.of(
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"豪华大床房多少钱？\"}, {\"role\": \"assistant\", \"content\": \"每晚680元。\"}]}",
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}, {\"role\": \"assistant\", \"content\": \"Yes, for two.\"}]}",
@@ -59,6 +59,9 @@ class KillResumeChainTest {
                 "{\"id\": \"p1\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"您好？\"}]}",
                 "{\"id\": \"p2\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"请问有什么事？\"}]}"));
         pipeline = Files.writeString(tmp.resolve("pipeline.yaml"), "sources: {rm: false, judge: false, rules: true}\n");
+        // a task vocabulary of these files: the 151,936-row LM head would dominate every step of every child run
+        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32,
+                TokenMap.ofJsonl(List.of(sft, prefs, prompts)));
     }
 
     static Path config(String algorithm, Path out) throws IOException {

@@ -48,12 +48,18 @@ import repo.trainer.config.TrainConfig;
  */
 class RlTrustTest {
     @TempDir static Path tmp;
-    static Path model, prompts, evalPrompts;
+    static Path model, prompts, evalPrompts, shortPrompts;
     static final List<String> OPENERS = List.of("您好，请问有什么事？", "房价是多少？", "我们今天满房了。", "可以再便宜一点吗？");
     /** Per prompt id: its first reply tokens ranked by the initial policy (top 8). */
     static final Map<String, long[]> RANKED = new HashMap<>();
     /** Per prompt id: the context-dependent target first token (distinct across prompts). */
     static final Map<String, Long> TARGET = new HashMap<>();
+    /**
+     * Per prompt id: ln(1 / p(target)) under the initial policy, the KL from it of a policy that always starts with
+     * the target. The KL of a two-token reply averaged per token stays below the larger of the two contexts' values
+     * unless the policy also moves far on the second, unrewarded token.
+     */
+    static final Map<String, Double> NATS_TO_TARGET = new HashMap<>();
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -69,9 +75,14 @@ class RlTrustTest {
         }
         prompts = Files.write(tmp.resolve("prompts.jsonl"), lines);
         evalPrompts = Files.write(tmp.resolve("eval.jsonl"), lines.subList(0, 2));
+        shortPrompts = Files.write(tmp.resolve("short-prompts.jsonl"), List.of(
+                "{\"id\": \"m0\", \"messages\": [{\"role\": \"user\", \"content\": \"" + OPENERS.get(0) + "\"}]}",
+                "{\"id\": \"m1\", \"messages\": [{\"role\": \"user\", \"content\": \"" + OPENERS.get(1) + "\"}]}"));
         try (RlModels m = RlModels.open(config("ppo", "probe", "")); NDScope scope = new NDScope()) {
             Set<Long> used = new HashSet<>();
-            for (Sample item : RlTrainer.prompts(config("ppo", "probe", ""), PromptFormats.AUTO)) {
+            List<Sample> items = new ArrayList<>(RlTrainer.prompts(config("ppo", "probe", ""), PromptFormats.AUTO));
+            items.addAll(RlTrainer.prompts(withTrain(config("ppo", "probe", ""), shortPrompts), PromptFormats.AUTO));
+            for (Sample item : items) {
                 long[] ids = m.tokenizer().encode(new ChatFormat().render(item.prompt(), true, false));
                 NDArray p = NoGrad.get(() -> m.base().forward(m.model().manager().create(ids, new Shape(1, ids.length)), null, null)
                         .get(new NDIndex("0, -1, :")).softmax(-1));
@@ -80,12 +91,13 @@ class RlTrustTest {
                 for (int k = 1; k < ranked.length; k++) { // never the most likely token: the policy has to move
                     if (used.add(ranked[k])) {
                         TARGET.put(item.id(), ranked[k]);
+                        NATS_TO_TARGET.put(item.id(), -Math.log(p.getFloat(ranked[k])));
                         break;
                     }
                 }
             }
         }
-        assertThat(new HashSet<>(TARGET.values())).as("distinct targets").hasSize(OPENERS.size());
+        assertThat(new HashSet<>(TARGET.values())).as("distinct targets").hasSize(OPENERS.size() + 2);
     }
 
     /** A tiny RL config; {@code extra} may replace the default rollout and rewards sections (no key appears twice). */
@@ -208,6 +220,48 @@ class RlTrustTest {
 
     // ---- learnability -------------------------------------------------------------------------------
 
+    /**
+     * Two short chat contexts (one user turn each) with different target first tokens: a policy that ignores the
+     * context scores at most 0.5. Short, so that the few tokens that differ weigh in the random model's attention.
+     */
+    static Path twoContexts() {
+        return shortPrompts;
+    }
+
+    @Test
+    void ppoLearnsContextDependentRepliesWithBoundedKl() throws IOException {
+        TrainConfig c = withTrain(config("ppo", "ctx-ppo", """
+                optim: {lr: 0.005, schedule: constant}
+                rollout: {max_new_tokens: 2, prompts_per_step: 16, top_k: 8}
+                ppo: {epochs: 4, minibatch_size: 8, kl_mode: reward, kl_coef: 0.1}
+                train: {max_steps: 12, save_every: 100, progress: false}
+                """), twoContexts());
+        List<MetricsLog.Entry> log = train(c, rmOnly(contextTarget()));
+        assertThat(log.get(0).extra().get("reward_mean")).isLessThan(0.5);
+        assertThat(lastMean(log, "reward_mean", 3)).isGreaterThanOrEqualTo(0.8); // a context-free policy gets <= 0.5
+        assertThat(log.stream().mapToDouble(e -> e.extra().get("kl")).max().orElseThrow()).isLessThan(contextKlBound());
+    }
+
+    /** Measured: ln(1/p) of the targets is about 5.2 and 4.3 nats; PPO peaks near 3.4 and GRPO near 2.5 nats per token. */
+    static double contextKlBound() {
+        return Math.max(NATS_TO_TARGET.get("m0"), NATS_TO_TARGET.get("m1"));
+    }
+
+    @Test
+    void grpoLearnsContextDependentRepliesWithBoundedKl() throws IOException {
+        TrainConfig c = withTrain(config("grpo", "ctx-grpo", """
+                optim: {lr: 0.01, schedule: constant}
+                rollout: {max_new_tokens: 2, prompts_per_step: 2, top_k: 8}
+                grpo: {group_size: 4, dynamic_sampling: true}
+                ppo: {epochs: 2, minibatch_size: 8, kl_mode: loss, kl_coef: 0.1}
+                train: {max_steps: 10, save_every: 100, progress: false}
+                """), twoContexts());
+        List<MetricsLog.Entry> log = train(c, rmOnly(contextTarget()));
+        assertThat(lastMean(log, "reward_mean", 3)).isGreaterThanOrEqualTo(0.8);
+        assertThat(log.stream().mapToDouble(e -> e.extra().get("kl")).max().orElseThrow()).isLessThan(contextKlBound());
+        assertThat(log.get(log.size() - 1).extra()).containsKey("zero_spread_group_share");
+    }
+
 
     /**
      * The enhancement changes the ranking: the RM prefers the most likely first token A (1.0) over B (0.6), but a
@@ -320,5 +374,4 @@ class RlTrustTest {
         assertThat(pen.extra().get("truncation_rate")).isEqualTo(1.0);
         assertThat(pen.extra().get("reward_mean")).isCloseTo(0.5 - 0.75, within(1e-12)); // clipped to 0.5, then −0.75
     }
-
 }
