@@ -56,11 +56,11 @@ public record PipelineSpec(Path output, long seed, String device, String preset,
             preset: tiny
             task_vocab: true
             data: {sft: 400, pairs: 800, prompts: 128, online: 30, bad_cases: 45}
-            pretrain: {steps: 30, batch_size: 4, lr: 3.0e-3}
-            methods: {steps: 6, batch_size: 4, lr: 1.0e-3, lora_r: 8, dpo_beta: 0.1}
-            rm: {steps: 12, batch_size: 4, lr: 2.0e-3}
+            pretrain: {steps: 150, batch_size: 4, lr: 3.0e-3}
+            methods: {steps: 12, batch_size: 8, lr: 1.0e-3, lora_r: 8, dpo_beta: 0.1}
+            rm: {steps: 24, batch_size: 8, lr: 2.0e-3}
             rl: {max_new_tokens: 32, group_size: 4, temperature: 1.0, epochs: 2}
-            eval: {max_new_tokens: 48, sim_dialogues: 10, sim_turns: 8, batch: 16}
+            eval: {max_new_tokens: 48, sim_dialogues: 10, sim_turns: 8, batch: 8}
             """;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
