@@ -37,7 +37,7 @@ class PipelineTest {
                 .hasMessageContaining("\"methods.step\"").hasMessageContaining("steps");
         assertThatThrownBy(() -> PipelineSpec.parse("pretrain: {lr: -1}", "p.yaml")).hasMessageContaining("\"pretrain.lr\"");
         assertThatThrownBy(() -> PipelineSpec.parse("methods: {batch_size: 3}", "p.yaml")).hasMessageContaining("rl.group_size");
-        assertThat(PipelineSpec.parse("", "p.yaml").methods().steps()).isEqualTo(6);
+        assertThat(PipelineSpec.parse("", "p.yaml").methods().steps()).isEqualTo(12);
         PipelineSpec s = PipelineSpec.parse(MICRO + "seed: 7\noutput: \"/tmp/a b\"\n", "m");
         assertThat(PipelineSpec.parse(s.toYaml(), "back")).isEqualTo(s);
     }

@@ -54,7 +54,8 @@ class GradientAccumulationTest {
             SupervisedMethod.Accumulated eight = SupervisedMethod.accumulate(objective, singles, normalizer);
             List<float[]> eightGrads = grads(tm.parameters());
 
-            assertThat(eight.loss()).isCloseTo(one.loss(), org.assertj.core.api.Assertions.within(1e-6));
+            // fp32 sums in another order: a loss near 15 has an ulp near 1e-6, so the bound is relative
+            assertThat(eight.loss()).isCloseTo(one.loss(), org.assertj.core.api.Assertions.within(1e-6 * Math.abs(one.loss())));
             assertThat(one.loss()).isGreaterThan(0.1);
             double largest = oneGrads.stream().flatMapToDouble(g -> java.util.stream.IntStream.range(0, g.length).mapToDouble(k -> Math.abs(g[k])))
                     .max().orElse(0);
