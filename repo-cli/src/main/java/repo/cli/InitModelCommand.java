@@ -75,9 +75,8 @@ final class InitModelCommand implements Callable<Integer> {
                         + " a task vocabulary sets vocab_size to the number of tokens its texts use");
             }
             map = TokenMap.ofJsonl(vocabFrom);
-            c = c.withShape(map.size(), null, null, null, null, null, null);
         }
-        ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype, map);
+        c = ModelInit.writeRandomCheckpoint(out, c, seed, std, perturbNorms, dtype, map);
         System.out.printf("wrote %s (%,d parameters, %s) to %s%n", c, c.parameterCount(), dtype, out);
         return 0;
     }

@@ -51,10 +51,10 @@ public final class ModelInit {
     /**
      * As above; with a task vocabulary ({@code map} not null) the model gets {@code map.size()} rows of embedding and
      * LM head, its config the task ids of {@code <|endoftext|>} and {@code <|im_end|>}, and its folder
-     * {@code token_map.json}, which {@link QwenTokenizer#fromDirectory} applies.
+     * {@code token_map.json}, which {@link QwenTokenizer#fromDirectory} applies. Returns the config written.
      */
-    public static void writeRandomCheckpoint(Path out, Qwen3Config c, long seed, double std, boolean perturbNorms,
-                                             SafetensorsWriter.Storage storage, TokenMap map) throws IOException {
+    public static Qwen3Config writeRandomCheckpoint(Path out, Qwen3Config c, long seed, double std, boolean perturbNorms,
+                                                    SafetensorsWriter.Storage storage, TokenMap map) throws IOException {
         Map<String, Path> files = new LinkedHashMap<>(BundledTokenizer.files());
         Path mapDir = null;
         if (map != null) {
@@ -67,6 +67,7 @@ public final class ModelInit {
         try (NDManager m = Engine.getInstance().newBaseManager()) {
             Map<String, NDArray> w = randomWeights(c, seed, std, perturbNorms, m);
             HfCheckpoint.write(out, c, w, storage, 2L << 30, files);
+            return c;
         } finally {
             if (mapDir != null) {
                 Files.deleteIfExists(mapDir.resolve(TokenMap.FILE));

@@ -30,9 +30,13 @@ public final class PaperTable {
         sb.append("| ").append(label).append(" |");
         for (Results.Checkpoint c : cps) {
             double v = f.applyAsDouble(c);
-            sb.append(' ').append(!Double.isFinite(v) ? "n/a" : pct ? String.format(Locale.ROOT, "%.2f%%", 100 * v)
-                    : String.format(Locale.ROOT, "%.2f", v)).append(" |");
+            sb.append(' ').append(pct ? percent(v) : !Double.isFinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v)).append(" |");
         }
         sb.append('\n');
+    }
+
+    /** A rate as a percentage, or n/a when the set had nothing to measure it on. */
+    public static String percent(double rate) {
+        return Double.isFinite(rate) ? String.format(Locale.ROOT, "%.2f%%", 100 * rate) : "n/a";
     }
 }

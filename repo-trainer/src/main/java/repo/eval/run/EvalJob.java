@@ -70,7 +70,8 @@ public final class EvalJob {
                 Results.Checkpoint r = Evaluator.evaluate(cp[0], agent.with(cp[1]), dialogues, o.sim(), scorer);
                 cps.add(r);
                 log.printf("eval %s: rating %.2f, clean fix %s, severe unresolved %s, task success %s (%.0f s)%n", cp[0], r.rating(),
-                        percent(r.cleanFixRate()), percent(r.severeUnresolvedRate()), percent(r.taskSuccessRate()), (System.nanoTime() - t0) / 1e9);
+                        PaperTable.percent(r.cleanFixRate()), PaperTable.percent(r.severeUnresolvedRate()),
+                        PaperTable.percent(r.taskSuccessRate()), (System.nanoTime() - t0) / 1e9);
             }
         }
         write(o, cps);
@@ -87,10 +88,5 @@ public final class EvalJob {
         String b = o.diffB() != null ? o.diffB() : cps.isEmpty() ? null : cps.get(cps.size() - 1).name();
         AtomicFiles.write(o.out().resolve("eval.json"), EvalJson.render(cps, a, b));
         AtomicFiles.write(o.out().resolve("report.html"), HtmlReport.render(o.title(), cps, o.runs(), a, b));
-    }
-
-    /** A rate as a percentage, or n/a when the set had nothing to measure it on. */
-    private static String percent(double rate) {
-        return Double.isFinite(rate) ? String.format(java.util.Locale.ROOT, "%.2f%%", 100 * rate) : "n/a";
     }
 }
