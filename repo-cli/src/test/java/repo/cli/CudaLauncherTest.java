@@ -144,6 +144,17 @@ class CudaLauncherTest {
                 .contains("mvn -Pcuda package").doesNotContain("aten::empty");
     }
 
+    /** repo-cuda.jar started without the launcher: the engine's download-attempt message gets the hint. */
+    @Test
+    void jarWithoutLibtorchNamesTheLauncher() {
+        Exception engine = new ai.djl.engine.EngineException("Failed to save pytorch index file");
+        assertThat(Main.withLibtorchHint(engine, engine.getMessage(), false, false)).contains("scripts/repo-cuda")
+                .contains("PYTORCH_LIBRARY_PATH").endsWith("Failed to save pytorch index file");
+        assertThat(Main.withLibtorchHint(engine, "m", true, false)).isEqualTo("m");   // repo.jar: its own libtorch
+        assertThat(Main.withLibtorchHint(engine, "m", false, true)).isEqualTo("m");   // the launcher set the path
+        assertThat(Main.withLibtorchHint(new IllegalStateException("m"), "m", false, false)).isEqualTo("m");
+    }
+
     private Path zip(String name, List<String> entries) throws IOException {
         Path z = tmp.resolve(name);
         try (OutputStream os = Files.newOutputStream(z); ZipOutputStream zo = new ZipOutputStream(os)) {
