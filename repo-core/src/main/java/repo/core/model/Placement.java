@@ -45,11 +45,6 @@ public record Placement(int devices, List<Integer> layerDevice) {
         }
     }
 
-    /** Every layer on device 0. */
-    public static Placement single(int layers) {
-        return new Placement(1, Collections.nCopies(layers, 0));
-    }
-
     /** ⌈layers / devices⌉: the most layers any device holds. */
     public static int maxLayersPerDevice(int layers, int devices) {
         if (layers < 1 || devices < 1) {

@@ -319,8 +319,8 @@ public final class Qwen3Model implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("weights missing or of the wrong shape (name=expected shape): " + missing);
         }
+        Placement placement = Placement.of(config, options.devices().size(), options.precision());
         NDManager[] ms = deviceManagers(options);
-        Placement placement = Placement.of(config, ms.length, options.precision());
         Map<String, NDArray> w = new LinkedHashMap<>();
         HfCheckpoint.expectedShapes(config).keySet().forEach(name -> {
             NDManager m = ms[deviceIndex(name, placement)];
