@@ -47,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private Qwen3Model random(ModelOptions options) {
         Qwen3Config c = Qwen3Config.Preset.parse(preset).config();
+        ModelOptions.requireUsable(options.device()); // before the first array on it: a clear message, not a torch dispatch error
         NDManager tmp = Engine.getInstance().newBaseManager(options.device());
         Map<String, NDArray> w = ModelInit.randomWeights(c, 0, 0.02, false, tmp);
         Qwen3Model m = Qwen3Model.fromWeights(c, w, options);

@@ -32,6 +32,18 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
+    /**
+     * The engine's own message when it finds no libtorch (e.g. "Failed to save pytorch index file" from its offline
+     * download attempt) says nothing useful: a jar built with -Pcuda carries no libtorch and needs the launcher.
+     */
+    static String withLibtorchHint(Exception e, String msg, boolean bundledLibtorch, boolean libraryPathSet) {
+        if (e instanceof ai.djl.engine.EngineException && !bundledLibtorch && !libraryPathSet) {
+            return "no libtorch to load: this jar carries none (built with -Pcuda); run it through scripts/repo-cuda with "
+                    + "PYTORCH_LIBRARY_PATH set to a CUDA libtorch 2.7.1 (README, \"Devices and GPUs\"); the engine said: " + msg;
+        }
+        return msg;
+    }
+
     static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setExecutionStrategy(parsed -> { // flag ranges and --device are usage errors (exit 2), checked before any work
@@ -43,6 +55,8 @@ public final class Main implements Runnable {
                     if (e instanceof java.nio.file.FileSystemException) {
                         msg = e.getClass().getSimpleName() + ": " + msg; // its message is only the path
                     }
+                    msg = withLibtorchHint(e, msg, Main.class.getResource("/native/lib/pytorch.properties") != null,
+                            System.getenv("PYTORCH_LIBRARY_PATH") != null || System.getProperty("PYTORCH_LIBRARY_PATH") != null);
                     cmd.getErr().println("repo " + cmd.getCommandName() + ": " + msg.lines().findFirst().orElse(msg));
                     if (System.getenv("REPO_DEBUG") != null) {
                         e.printStackTrace(cmd.getErr());

@@ -1,5 +1,6 @@
 package repo.cli;
 
+import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,13 +43,15 @@ final class PlanCommand implements Callable<Integer> {
         int rollouts = rl ? c.rollout().promptsPerStep() * (c.algorithm() == Algorithm.GRPO ? c.grpo().groupSize() : 1) : 1;
         int frozen = rl && c.rewards().rmAdapter() != null ? 1 : 0;
         int wBytes = c.precision() == ModelOptions.Precision.FP16_WEIGHTS ? 2 : 4;
-        MemoryPlan.Inputs in = new MemoryPlan.Inputs(shape, wBytes, 4, lora.r(), lora.targetModules(), critic ? 2 : 1, frozen,
+        int kvBytes = new ModelOptions(Device.gpu(0), c.precision()).kvCacheType().getNumOfBytes(); // the cache a GPU run keeps
+        MemoryPlan.Inputs in = new MemoryPlan.Inputs(shape, wBytes, kvBytes, lora.r(), lora.targetModules(), critic ? 2 : 1, frozen,
                 critic ? 2 : 1, promptTokens, rl ? c.rollout().maxNewTokens() : 0, rollouts,
                 rolloutChunk != null ? rolloutChunk : rollouts, microBatch != null ? microBatch : rl ? c.ppo().minibatchSize() : 1,
                 checkpointing, logitsChunk, gpus);
         MemoryPlan.Plan p = MemoryPlan.plan(in);
-        System.out.printf(Locale.ROOT, "%s on %d device(s) of %.0f GB: %s, %s weights, LoRA r=%d on %s%n", c.algorithm().yamlName(),
-                gpus, gpuMem, shape, wBytes == 2 ? "fp16" : "fp32", lora.r(), lora.targetModules());
+        System.out.printf(Locale.ROOT, "%s on %d device(s) of %.0f GB: %s, %s weights, %s KV cache, LoRA r=%d on %s%n",
+                c.algorithm().yamlName(), gpus, gpuMem, shape, wBytes == 2 ? "fp16" : "fp32", kvBytes == 2 ? "fp16" : "fp32", lora.r(),
+                lora.targetModules());
         System.out.printf(Locale.ROOT, "sequences of %d + %d tokens, %d rollouts per step generated %d at a time, micro-batch %d, "
                 + "checkpointing %s, logits chunk %s%n", promptTokens, in.newTokens(), rollouts, in.rolloutChunk(), in.microBatch(),
                 checkpointing ? "on" : "off", logitsChunk > 0 ? logitsChunk + " rows" : "off");

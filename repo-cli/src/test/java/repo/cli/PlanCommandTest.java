@@ -28,7 +28,7 @@ class PlanCommandTest {
                 "--micro-batch", "1", "--rollout-chunk", "32", "--logits-chunk", "1024");
         assertThat(fits.code()).as(fits.err()).isZero();
         assertThat(fits.out()).contains("weights").contains("65.52 GB").contains("activations, checkpointed").contains("5.43 GB")
-                .contains("KV cache (rollouts)").contains("17.18 GB").contains("fits: peak 92.15 GB of 141.00 GB");
+                .contains("fp16 KV cache").contains("KV cache (rollouts)").contains("8.59 GB").contains("fits: peak 92.15 GB of 141.00 GB");
         CliTest.Result naive = CliTest.run("plan", "--config", config.toString(), "--preset", "qwen3-32b", "--gpu-mem", "80");
         assertThat(naive.code()).isEqualTo(1);
         assertThat(naive.err()).contains("does not fit: training needs").contains("gradient checkpointing")

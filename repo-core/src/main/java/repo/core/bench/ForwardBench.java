@@ -63,7 +63,7 @@ public final class ForwardBench {
         }
         double prefill = Double.MAX_VALUE, decode = Double.MAX_VALUE;
         for (int r = 0; r < reps + 1; r++) {
-            try (NDManager sub = m.newSubManager(); KvCache cache = new KvCache(sub, c, batch, t + steps)) {
+            try (NDManager sub = m.newSubManager(); KvCache cache = model.newCache(sub, batch, t + steps)) {
                 NDArray input = sub.create(ids, new Shape(batch, t));
                 long t0 = System.nanoTime();
                 long next;

@@ -64,7 +64,7 @@ public final class Generator {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // no graphs through the cache, whatever thread we are on
         try (NDManager gen = model.manager().newSubManager();
-             KvCache cache = new KvCache(gen, model.config(), b, capacity)) {
+             KvCache cache = model.newCache(gen, b, capacity)) {
             Rows rows = new Rows(prompts, params, tokenizer.modelIds(params.stopTokenIds()));
             NDArray mask = gen.create(leftPaddedMask(prompts, longest, capacity), new Shape(b, capacity)); // (B, Tmax)
             NDArray next = gen.create(leftPadded(prompts, longest, tokenizer.modelId(PAD_ID)), new Shape(b, longest));               // (B, P)

@@ -1,5 +1,6 @@
 package repo.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -7,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,13 +75,15 @@ final class AdapterSet {
                     + " name such as model.layers.0.self_attn.q_proj");
         }
         NDManager m = parent.newSubManager();
+        Map<Device, NDManager> onDevice = new HashMap<>(); // each module's A and B sit on its weight's device
         for (Qwen3Model.Linear lin : linears.values()) {
             if (!cfg.matches(lin.name())) {
                 continue;
             }
+            NDManager dm = onDevice.computeIfAbsent(lin.weight().getDevice(), d -> d.equals(m.getDevice()) ? m : m.newSubManager(d));
             long out = lin.weight().getShape().get(0), in = lin.weight().getShape().get(1);
-            NDArray a = Params.uniform(m, new Shape(cfg.r(), in), ctype, 1.0 / Math.sqrt(in), Params.mix(seed, lin.name()));
-            NDArray b = Params.zeros(m, new Shape(out, cfg.r()), ctype);
+            NDArray a = Params.uniform(dm, new Shape(cfg.r(), in), ctype, 1.0 / Math.sqrt(in), Params.mix(seed, lin.name()));
+            NDArray b = Params.zeros(dm, new Shape(out, cfg.r()), ctype);
             lin.lora().put(name, new LoraAdapter(name, lin.name(), a, b, cfg.scaling(), cfg.dropout()));
         }
         configs.put(name, cfg);

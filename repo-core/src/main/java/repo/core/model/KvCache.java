@@ -1,5 +1,6 @@
 package repo.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -10,27 +11,50 @@ import ai.djl.ndarray.types.Shape;
  * Preallocated key/value cache for incremental decoding: per layer two arrays (B, K, Tmax, D) that
  * decode steps write in place. Keys are stored after q/k-norm and RoPE, as transformers stores them.
  * In-place writes break autograd, so training forwards never use a cache.
+ *
+ * <p>The cache may be stored in a narrower dtype than the maths (fp16 for fp16 weights on GPU, see
+ * {@link ModelOptions#kvCacheType}): writes round to it, and reads come back in the compute dtype. Each layer's
+ * arrays live on that layer's device (see {@link Placement}). Get one from {@link Qwen3Model#newCache}.
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;   // L x (B, K, Tmax, D)
     private final NDArray[] values; // L x (B, K, Tmax, D)
+    private final DataType computeType;
     private final int capacity;
     private int length;
 
+    /** An fp32 cache with every layer on {@code parent}'s device. */
     public KvCache(NDManager parent, Qwen3Config c, int batch, int capacity) {
+        this(parent, c, batch, capacity, DataType.FLOAT32, DataType.FLOAT32, null);
+    }
+
+    /**
+     * @param storeType the dtype keys and values are kept in
+     * @param computeType the dtype {@link #append} returns them in
+     * @param layerDevices the device of each layer, or null for {@code parent}'s device
+     */
+    KvCache(NDManager parent, Qwen3Config c, int batch, int capacity, DataType storeType, DataType computeType,
+            Device[] layerDevices) {
         if (capacity <= 0 || batch <= 0) {
             throw new IllegalArgumentException("KV cache needs batch > 0 and capacity > 0, got " + batch + ", " + capacity);
         }
         this.manager = parent.newSubManager();
+        this.computeType = computeType;
         this.capacity = capacity;
         this.keys = new NDArray[c.numHiddenLayers()];
         this.values = new NDArray[c.numHiddenLayers()];
         Shape shape = new Shape(batch, c.numKeyValueHeads(), capacity, c.headDim());
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = manager.zeros(shape, DataType.FLOAT32);
-            values[l] = manager.zeros(shape, DataType.FLOAT32);
+            Device d = layerDevices == null ? manager.getDevice() : layerDevices[l];
+            keys[l] = manager.zeros(shape, storeType, d);   // (B, K, Tmax, D)
+            values[l] = manager.zeros(shape, storeType, d); // (B, K, Tmax, D)
         }
+    }
+
+    /** The dtype keys and values are stored in. */
+    public DataType storeType() {
+        return keys[0].getDataType();
     }
 
     /** Tokens already cached (P). */
@@ -52,10 +76,12 @@ public final class KvCache implements AutoCloseable {
             throw new IllegalStateException("KV cache full: " + length + " cached + " + t + " new > capacity " + capacity);
         }
         NDIndex slot = new NDIndex(":, :, {}:{}", length, length + t);
-        keys[layer].set(slot, k);
+        keys[layer].set(slot, k);                                // rounds to the store dtype
         values[layer].set(slot, v);
         NDIndex upTo = new NDIndex(":, :, :{}", length + t);
-        return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
+        NDArray ks = keys[layer].get(upTo), vs = values[layer].get(upTo); // (B, K, P+T, D) views
+        return ks.getDataType() == computeType ? new NDArray[] {ks, vs}
+                : new NDArray[] {ks.toType(computeType, false), vs.toType(computeType, false)}; // no grad: caches are decode-only
     }
 
     /** Called by the model once every layer has appended T tokens. */

@@ -1,5 +1,6 @@
 package repo.core.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -37,6 +38,9 @@ import repo.core.io.SafetensorsWriter;
  *
  * <p>Memory: every op's result belongs to its first operand's manager, so callers run each forward
  * inside an {@code NDScope} (see {@code Generator}); nothing here keeps per-call arrays.
+ *
+ * <p>Devices: with several {@link ModelOptions#devices} the decoder layers are spread over them as {@link Placement}
+ * says; the embedding, final norm and LM head stay on the first, so inputs and outputs of every forward live there.
  */
 public final class Qwen3Model implements AutoCloseable {
 
@@ -215,11 +219,16 @@ public final class Qwen3Model implements AutoCloseable {
     private final NDArray invFreq;         // (D/2) in the compute dtype
     private final DataType ctype;          // compute dtype: fp32, or fp64 for gradient checks
     private final AdapterSet adapters;     // LoRA adapters and the merged one
+    private final Placement placement;     // layer -> index into options.devices()
+    private final NDManager[] onDevice;    // device index -> the manager of that device's weights (0: manager)
 
-    private Qwen3Model(Qwen3Config config, ModelOptions options, NDManager manager, Map<String, NDArray> weights) {
+    private Qwen3Model(Qwen3Config config, ModelOptions options, NDManager[] onDevice, Placement placement,
+                       Map<String, NDArray> weights) {
         this.config = config;
         this.options = options;
-        this.manager = manager;
+        this.manager = onDevice[0];
+        this.onDevice = onDevice;
+        this.placement = placement;
         this.weights = weights;
         float eps = (float) config.rmsNormEps();
         this.embed = weights.get("model.embed_tokens.weight");
@@ -251,16 +260,36 @@ public final class Qwen3Model implements AutoCloseable {
         return new Linear(module, weights.get(module + ".weight"));
     }
 
+    /** One manager per device of {@code options}: a base manager on the first, its sub-managers on the others. */
+    private static NDManager[] deviceManagers(ModelOptions options) {
+        options.devices().forEach(ModelOptions::requireUsable);
+        NDManager[] out = new NDManager[options.devices().size()];
+        out[0] = Engine.getInstance().newBaseManager(options.device());
+        for (int d = 1; d < out.length; d++) {
+            out[d] = out[0].newSubManager(options.devices().get(d));
+        }
+        return out;
+    }
+
+    /** Device index of a weight: its layer's device, or 0 (embedding, final norm, LM head). */
+    private static int deviceIndex(String name, Placement placement) {
+        String layers = "model.layers.";
+        return name.startsWith(layers)
+                ? placement.deviceOf(Integer.parseInt(name.substring(layers.length(), name.indexOf('.', layers.length())))) : 0;
+    }
+
     /** Loads a Hugging Face Qwen3 checkpoint folder (config.json + safetensors, sharded or not). */
     public static Qwen3Model load(Path dir, ModelOptions options) {
-        NDManager m = Engine.getInstance().newBaseManager(options.device());
+        NDManager[] ms = deviceManagers(options);
+        NDManager m = ms[0];
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
             ModelOptions.Precision p = options.precision();
+            Placement placement = Placement.of(ckpt.config(), ms.length, p);
             Map<String, NDArray> w = new LinkedHashMap<>();
             for (String name : HfCheckpoint.expectedShapes(ckpt.config()).keySet()) {
                 // norms are tiny and stay in the compute dtype; fp64 is made from an fp32 load
                 DataType type = name.endsWith("norm.weight") || p == ModelOptions.Precision.FP64 ? DataType.FLOAT32 : p.storageType();
-                NDArray a = ckpt.load(name, m, type);
+                NDArray a = ckpt.load(name, ms[deviceIndex(name, placement)], type);
                 if (a.getDataType() != p.computeType() && type == DataType.FLOAT32) {
                     NDArray wide = a.toType(p.computeType(), false);
                     a.close();
@@ -268,7 +297,7 @@ public final class Qwen3Model implements AutoCloseable {
                 }
                 w.put(name, a);
             }
-            return new Qwen3Model(ckpt.config(), options, m, w);
+            return new Qwen3Model(ckpt.config(), options, ms, placement, w);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -290,14 +319,21 @@ public final class Qwen3Model implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("weights missing or of the wrong shape (name=expected shape): " + missing);
         }
-        NDManager m = Engine.getInstance().newBaseManager(options.device());
+        Placement placement = Placement.of(config, options.devices().size(), options.precision());
+        NDManager[] ms = deviceManagers(options);
         Map<String, NDArray> w = new LinkedHashMap<>();
         HfCheckpoint.expectedShapes(config).keySet().forEach(name -> {
+            NDManager m = ms[deviceIndex(name, placement)];
             NDArray a = weights.get(name);
+            if (!a.getDevice().equals(m.getDevice())) {
+                NDArray moved = a.toDevice(m.getDevice(), false); // weights are frozen here: the copy may detach
+                a.close();
+                a = moved;
+            }
             a.attach(m);
             w.put(name, a);
         });
-        return new Qwen3Model(config, options, m, w);
+        return new Qwen3Model(config, options, ms, placement, w);
     }
 
     public Qwen3Config config() {
@@ -308,9 +344,26 @@ public final class Qwen3Model implements AutoCloseable {
         return options;
     }
 
-    /** The manager that owns the weights (use it as the parent of caches and adapters). */
+    /** The manager of the first device, which owns the model's weights (use it as the parent of caches and heads). */
     public NDManager manager() {
         return manager;
+    }
+
+    /** Which device of {@link ModelOptions#devices} holds each layer. */
+    public Placement placement() {
+        return placement;
+    }
+
+    /**
+     * A KV cache for {@code batch} sequences of up to {@code capacity} tokens, in {@link ModelOptions#kvCacheType},
+     * each layer's arrays on that layer's device; it belongs to {@code parent}.
+     */
+    public KvCache newCache(NDManager parent, int batch, int capacity) {
+        Device[] at = new Device[layers.length];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = options.devices().get(placement.deviceOf(i));
+        }
+        return new KvCache(parent, config, batch, capacity, options.kvCacheType(), ctype, at);
     }
 
     /** Every weight by its Hugging Face name (the LM head appears only when untied). */
@@ -460,13 +513,33 @@ public final class Qwen3Model implements AutoCloseable {
         NDArray emb = NDArrays.concat(new NDList(freqs, freqs), -1).expandDims(1); // (B, 1, T, D)
         NDArray cos = emb.cos(), sin = emb.sin();
         NDArray mask = additiveMask(ids, attentionMask, past);             // (B, 1, 1, T, S)
+        int here = 0;                                                        // device index x lives on
         for (int i = 0; i < layers.length; i++) {
+            if (placement.deviceOf(i) != here) {                             // a device boundary: x and the inputs move
+                here = placement.deviceOf(i);
+                Device d = onDevice[here].getDevice();
+                x = onto(x, here);
+                cos = cos.toDevice(d, false);
+                sin = sin.toDevice(d, false);
+                mask = mask.toDevice(d, false);
+            }
             x = layers[i].forward(x, cos, sin, mask, cache, i, pass);
         }
         if (cache != null) {
             cache.advance((int) t);
         }
+        x = here == 0 ? x : onto(x, 0);                                      // back to the head's device
         return rmsNorm(x, computeWeight(finalNorm), (float) config.rmsNormEps());
+    }
+
+    /**
+     * x copied to device {@code d} with autograd kept: {@code toDevice} detaches (DJL runs it under a NoGradGuard),
+     * while a copy into a fresh array there is an ordinary differentiable op (torch's {@code copy_}).
+     */
+    private NDArray onto(NDArray x, int d) {
+        NDArray out = onDevice[d].zeros(x.getShape(), x.getDataType()); // (B, T, h)
+        out.set(new NDIndex("..."), x);
+        return out;
     }
 
     /** (B, T, h) -> (B, T, V): the LM head (no adapter touches it). */

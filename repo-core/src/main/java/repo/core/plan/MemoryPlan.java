@@ -5,13 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import repo.core.model.Placement;
 import repo.core.model.Qwen3Config;
 
 /**
  * Memory per device of an RL (or supervised) LoRA run on one frozen base, from the model's shape and the run's knobs:
- * pure arithmetic, checked against hand-computed figures (MemoryPlanTest). Layers are split evenly over the devices
- * (embedding, LM head and logits sit on one device); the training and rollout phases do not overlap, so the peak is
- * the larger of the two.
+ * pure arithmetic, checked against hand-computed figures (MemoryPlanTest). The figures are for the fullest device,
+ * taken to hold {@link Placement#maxLayersPerDevice} layers plus the embedding, LM head and logits: the first device of
+ * a {@link Placement}, or a bound on it when the placement gives it fewer layers. The training and rollout phases do
+ * not overlap, so the peak is the larger of the two.
  *
  * <pre>
  * weights      = params(base) × weight bytes                   (fp16 2, fp32 4)
@@ -19,7 +21,7 @@ import repo.core.model.Qwen3Config;
  * activations  = graphs × mb × T × L × a(T) × 4                 a(T) = 6h + 5·H·D + 4·K·D + 2·H·T + 5·I  (saved fp32 per token and layer)
  *   checkpointed graphs × mb × T × (L·h + a(T)) × 4            (layer inputs only, plus one layer recomputed)
  * logits       = 3 × rows × V × 4                               rows = chunk, or graphs·mb·T when not chunked (logits, log-softmax, probs)
- * KV cache     = 2 × L × K × D × (P + N) × rollout chunk × KV bytes
+ * KV cache     = 2 × L × K × D × (P + N) × rollout chunk × KV bytes    (fp16 for fp16 weights on GPU: ModelOptions.kvCacheType)
  * </pre>
  * graphs = 2 when policy and critic forwards are held together for one backward (PPO/REPO), else 1.
  */
@@ -86,7 +88,7 @@ public final class MemoryPlan {
 
     public static Plan plan(Inputs in) {
         Qwen3Config c = in.model();
-        int n = in.gpus(), layersHere = (c.numHiddenLayers() + n - 1) / n;
+        int n = in.gpus(), layersHere = Placement.maxLayersPerDevice(c.numHiddenLayers(), n);
         double share = (double) layersHere / c.numHiddenLayers();              // the fullest device's share of the layers
         long t = in.seq();
         double embedHead = (double) c.vocabSize() * c.hiddenSize() * (c.tieWordEmbeddings() ? 1 : 2) * in.weightBytes();

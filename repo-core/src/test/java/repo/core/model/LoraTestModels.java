@@ -26,6 +26,12 @@ public final class LoraTestModels {
 
     /** A random model (std 0.1, perturbed norms) in the given precision; FP64 converts the weights first. */
     public static Qwen3Model model(Qwen3Config c, ModelOptions.Precision p, long seed) {
+        return model(c, new ModelOptions(Device.cpu(), p), seed);
+    }
+
+    /** The same under any options (devices, KV cache dtype). */
+    public static Qwen3Model model(Qwen3Config c, ModelOptions options, long seed) {
+        ModelOptions.Precision p = options.precision();
         try (NDManager tmp = NDManager.newBaseManager(Device.cpu())) {
             Map<String, NDArray> w = ModelInit.randomWeights(c, seed, 0.1, true, tmp);
             if (p != ModelOptions.Precision.FP32) {
@@ -35,7 +41,7 @@ public final class LoraTestModels {
                         ? v : v.toType(t, false)));
                 w = conv;
             }
-            return Qwen3Model.fromWeights(c, w, new ModelOptions(Device.cpu(), p));
+            return Qwen3Model.fromWeights(c, w, options);
         }
     }
 

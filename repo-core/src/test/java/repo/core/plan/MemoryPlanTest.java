@@ -34,9 +34,12 @@ class MemoryPlanTest {
         assertThat(p.trainPeak()).isEqualTo(statics + 2 * 19_456 * 4.0 + 2 * 19_456 * 8.0 + 256 * 2 * 2176 * 4.0 + 3 * 256 * 151_936 * 4.0);
     }
 
-    /** The paper's REPO setting: fp16 base, policy + critic r64 on all seven projections (trainable), the RM adapter frozen. */
+    /**
+     * The paper's REPO setting: fp16 base, policy + critic r64 on all seven projections (trainable), the RM adapter
+     * frozen; the KV cache in fp16 as {@code ModelOptions.kvCacheType} keeps it for fp16 weights on GPU.
+     */
     static MemoryPlan.Inputs q32(boolean ckpt, int microBatch, int rolloutChunk, int logitsChunk, int gpus) {
-        return new MemoryPlan.Inputs(Q32, 2, 4, 64, LoraConfig.ALL_LINEAR, 2, 1, 2, 512, 512, 128, rolloutChunk, microBatch, ckpt,
+        return new MemoryPlan.Inputs(Q32, 2, 2, 64, LoraConfig.ALL_LINEAR, 2, 1, 2, 512, 512, 128, rolloutChunk, microBatch, ckpt,
                 logitsChunk, gpus);
     }
 
@@ -55,7 +58,7 @@ class MemoryPlanTest {
         assertThat(fits.items().get("weights")).isEqualTo(65_524_246_528.0);
         assertThat(fits.items().get("gradients")).isEqualTo(2 * 536_870_912 * 4.0);
         assertThat(fits.items().get("activations, checkpointed")).isEqualTo(2 * 1024 * (64 * 5120 * 4.0 + 334_848 * 4.0)); // 5.43 GB
-        assertThat(fits.items().get("KV cache (rollouts)")).isEqualTo(2.0 * 64 * 8 * 128 * 1024 * 32 * 4);               // 17.18 GB
+        assertThat(fits.items().get("KV cache (rollouts)")).isEqualTo(2.0 * 64 * 8 * 128 * 1024 * 32 * 2);               // 8.59 GB
         double statics = 65_524_246_528.0 + 3 * 536_870_912 * 4.0;                                                        // 71.97 GB
         assertThat(fits.trainPeak()).isEqualTo(statics + 2 * 536_870_912 * 12.0 + 2 * 1024 * (64 * 5120 * 4.0 + 334_848 * 4.0)
                 + 3 * 1024 * 151_936 * 4.0);                                                                               // 92.15 GB
@@ -63,7 +66,7 @@ class MemoryPlanTest {
         assertThat(MemoryPlan.problems(q32(true, 1, 32, 1024, 1), fits, 141e9)).isEmpty();
 
         // the paper's batch without the memory features: training refused on an H200, naming checkpointing; the rollout
-        // phase (71.97 GB static + 68.72 GB fp32 KV cache for 128 × 1024 tokens + 0.23 GB logits) just fits in 141 GB, not in 80 GB
+        // phase (71.97 GB static + 34.36 GB fp16 KV cache for 128 × 1024 tokens + 0.23 GB logits) fits in 141 GB, not in 80 GB
         MemoryPlan.Inputs naive = q32(false, 8, 128, 0, 1);
         MemoryPlan.Plan naivePlan = MemoryPlan.plan(naive);
         List<String> why = MemoryPlan.problems(naive, naivePlan, 141e9);
@@ -72,11 +75,11 @@ class MemoryPlanTest {
                 .contains("chunk the LM head");
         List<String> why80 = MemoryPlan.problems(naive, naivePlan, 80e9);
         assertThat(why80).hasSize(2);
-        assertThat(why80.get(1)).contains("rollouts need 140.92 GB").contains("smaller chunks").contains("68.72 GB");
+        assertThat(why80.get(1)).contains("rollouts need 106.56 GB").contains("smaller chunks").contains("34.36 GB");
 
         // 8 devices: each holds 8 of the 64 layers; embedding and head on the fullest
         MemoryPlan.Plan eight = MemoryPlan.plan(q32(true, 1, 32, 1024, 8));
         assertThat(eight.items().get("weights")).isEqualTo(2 * 151_936 * 5120 * 2.0 + 8L * 487_598_336 * 2.0 + 5120 * 2.0);
-        assertThat(eight.items().get("KV cache (rollouts)")).isEqualTo(2.0 * 8 * 8 * 128 * 1024 * 32 * 4);
+        assertThat(eight.items().get("KV cache (rollouts)")).isEqualTo(2.0 * 8 * 8 * 128 * 1024 * 32 * 2);
     }
 }
