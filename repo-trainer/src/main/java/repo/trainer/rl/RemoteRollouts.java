@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -20,10 +19,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import repo.core.generate.FinishReason;
 import repo.core.generate.Generation;
 import repo.core.generate.SamplingParams;
+import repo.core.io.PeftAdapters;
 import repo.core.text.QwenTokenizer;
 import repo.rewards.judge.ApiKeys;
 import repo.rewards.judge.FailureKind;
@@ -53,7 +52,7 @@ import repo.trainer.config.OpenAiRolloutSection;
 final class RemoteRollouts implements RolloutEngine {
     private static final System.Logger LOG = System.getLogger(RemoteRollouts.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.time.Duration BACKOFF = java.time.Duration.ofMillis(500), MAX_BACKOFF = java.time.Duration.ofSeconds(10);
+    private static final Duration BACKOFF = Duration.ofMillis(500), MAX_BACKOFF = Duration.ofSeconds(10);
 
     /** Writes the current policy adapter as a PEFT folder. */
     @FunctionalInterface
@@ -171,13 +170,8 @@ final class RemoteRollouts implements RolloutEngine {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            PeftAdapters.deleteFolder(dir);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "rollouts: could not delete " + dir + ": " + e.getMessage());
         }

@@ -452,11 +452,12 @@ public final class OpenAiServer implements AutoCloseable {
     private ObjectNode models() {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         var data = root.putArray("data");
-        data.addObject().put("id", options.modelName()).put("object", "model").put("created", created)
-                .put("owned_by", "repo").put("max_model_len", model.config().maxPositionEmbeddings());
-        for (String name : new TreeSet<>(loras.keySet())) {
-            data.addObject().put("id", name).put("object", "model").put("created", created).put("owned_by", "repo")
-                    .put("parent", options.modelName()).put("max_model_len", model.config().maxPositionEmbeddings());
+        for (String name : servedNames()) {
+            ObjectNode m = data.addObject().put("id", name).put("object", "model").put("created", created).put("owned_by", "repo");
+            if (!name.equals(options.modelName())) {
+                m.put("parent", options.modelName());
+            }
+            m.put("max_model_len", model.config().maxPositionEmbeddings());
         }
         return root;
     }
@@ -544,10 +545,15 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private ApiError unknownModel(String name) {
+        return new ApiError(404, "invalid_request_error", "model_not_found", "model", "the model '" + HttpWire.forLog(name)
+                + "' does not exist; this server serves '" + String.join("', '", servedNames()) + "'");
+    }
+
+    /** The base model's name, then the runtime adapters' in order. */
+    private List<String> servedNames() {
         List<String> all = new ArrayList<>(List.of(options.modelName()));
         all.addAll(new TreeSet<>(loras.keySet()));
-        return new ApiError(404, "invalid_request_error", "model_not_found", "model", "the model '" + HttpWire.forLog(name)
-                + "' does not exist; this server serves '" + String.join("', '", all) + "'");
+        return all;
     }
 
     /** The forward of a served name, on the model worker (where adapters are added and removed). */

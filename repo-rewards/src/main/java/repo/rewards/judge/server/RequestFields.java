@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import repo.core.generate.SamplingParams;
 import repo.core.text.Message;
@@ -93,7 +95,7 @@ final class RequestFields {
         List<String> stops = stops(req.get("stop"));
         boolean greedy = temperature < GREEDY_BELOW;
         JsonNode stopIds = req.get("stop_token_ids");
-        java.util.Set<Long> stopTokens = new java.util.HashSet<>(SamplingParams.QWEN_STOP_IDS); // vLLM adds them to the EOS
+        Set<Long> stopTokens = new HashSet<>(SamplingParams.QWEN_STOP_IDS); // vLLM adds them to the EOS
         if (stopIds != null && !stopIds.isNull()) {
             for (long id : tokenIds(stopIds, "stop_token_ids", Integer.MAX_VALUE)) {
                 stopTokens.add(id);
