@@ -16,7 +16,8 @@ import repo.rewards.judge.server.OpenAiServer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a checkpoint over an OpenAI-compatible HTTP API: GET /v1/models, POST /v1/chat/completions, "
-                + "POST /v1/completions. Thinking is off unless a request sets chat_template_kwargs.enable_thinking. "
+                + "POST /v1/completions (a text or token-id prompt); with --allow-lora-loading also POST /v1/load_lora_adapter and "
+                + "/v1/unload_lora_adapter. Thinking is off unless a request sets chat_template_kwargs.enable_thinking. "
                 + "Requests are generated one at a time behind a bounded queue (429 when full); GET /health never waits. "
                 + "Stop with Ctrl-C."})
 final class ServeCommand implements Callable<Integer> {
@@ -31,6 +32,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key-env", paramLabel = "NAME", description = "require Authorization: Bearer <key> on /v1/ "
             + "requests, the key read from this environment variable (never from a flag)")
     String apiKeyEnv;
+    @Option(names = "--allow-lora-loading", description = "serve POST /v1/load_lora_adapter {lora_name, lora_path} and "
+            + "/v1/unload_lora_adapter: PEFT folders on this machine become adapters over the base weights, requested as "
+            + "model=lora_name (off by default; as vLLM's VLLM_ALLOW_RUNTIME_LORA_UPDATING; pair with --api-key-env)")
+    boolean allowLoraLoading;
     @Option(names = "--max-queue", defaultValue = "64", paramLabel = "N", description = "generations that may wait; "
             + "more get 429 (default: ${DEFAULT-VALUE})")
     int maxQueue;
@@ -73,14 +78,15 @@ final class ServeCommand implements Callable<Integer> {
         String name = servedName != null ? servedName : model.model.toAbsolutePath().normalize().getFileName().toString();
         String key = apiKeyEnv == null ? null : ApiKeys.read(apiKeyEnv, null, System::getenv, "--api-key-env");
         OpenAiServer.Options opts = new OpenAiServer.Options(host, port, name, defaultMaxTokens, maxBodyBytes, maxQueue,
-                maxConnections, Duration.ofMillis(headerTimeoutMs), Duration.ofMillis(bodyTimeoutMs), key); // checked before the model loads
+                maxConnections, Duration.ofMillis(headerTimeoutMs), Duration.ofMillis(bodyTimeoutMs), key, allowLoraLoading); // checked before the model loads
         try (Qwen3Model m = loadModel();
              QwenTokenizer tok = QwenTokenizer.fromDirectory(model.model);
              OpenAiServer server = OpenAiServer.start(adapter == null ? m.base() : m.with("serve"), tok, opts)) {
             Thread hook = new Thread(server::close, "repo-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getOut().println("repo serve: model '" + name + "' listening on " + server.baseUrl()
-                    + (key == null ? "" : ", API key from $" + apiKeyEnv) + " (Ctrl-C to stop)");
+                    + (key == null ? "" : ", API key from $" + apiKeyEnv) + (allowLoraLoading ? ", runtime LoRA loading on" : "")
+                    + " (Ctrl-C to stop)");
             if (opts.beyondLoopback() && key == null) {
                 spec.commandLine().getErr().println("repo serve: warning: " + host + " is reachable from other machines and "
                         + "no --api-key-env is set: anyone who can reach port " + server.port() + " can use the model");

@@ -4,26 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import repo.rewards.api.Finding;
@@ -53,16 +42,14 @@ import repo.rewards.api.SourceResult;
 public final class OpenAiJudge implements Judge {
     private static final System.Logger LOG = System.getLogger(OpenAiJudge.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BODY_SNIPPET = 200;
+    private static final String CHAT = "chat/completions";
 
     private final JudgeConfig.OpenAi config;
     private final Rubric rubric;
     private final String rubricHash;
     private final JudgeResponseParser parser;
     private final String apiKey; // never logged, never in a message: see redact()
-    private final Redactor redactor;
-    private final URI endpoint;
-    private final HttpClient http;
+    private final OpenAiEndpoint endpoint;
     private final Semaphore inFlight;
     private final ExecutorService workers;
     private final JudgeCache cache;
@@ -78,10 +65,7 @@ public final class OpenAiJudge implements Judge {
         this.rubricHash = rubric.hash();
         this.parser = new JudgeResponseParser(rubric);
         this.apiKey = ApiKeys.read(config.apiKeyEnv(), config.apiKeyFile(), env);
-        this.redactor = Redactor.of(apiKey);
-        String base = config.baseUrl().toString();
-        this.endpoint = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).build();
+        this.endpoint = new OpenAiEndpoint(config.baseUrl(), apiKey, config.timeout());
         this.inFlight = new Semaphore(config.concurrency(), true);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.concurrency(), r -> {
@@ -90,7 +74,7 @@ public final class OpenAiJudge implements Judge {
             return t;
         });
         this.cache = config.cache() ? new JudgeCache(config.cacheFile()) : null;
-        LOG.log(System.Logger.Level.INFO, "judge: " + endpoint + " model " + config.model() + ", rubric " + rubric.name()
+        LOG.log(System.Logger.Level.INFO, "judge: " + endpoint.resolve(CHAT) + " model " + config.model() + ", rubric " + rubric.name()
                 + " v" + rubric.version() + " (" + rubricHash.substring(0, 12) + "), "
                 + (apiKey == null ? "no API key" : "API key from " + (config.apiKeyEnv() != null ? "$" + config.apiKeyEnv()
                 : config.apiKeyFile())) + ", concurrency " + config.concurrency()
@@ -216,7 +200,7 @@ public final class OpenAiJudge implements Judge {
 
     @Override
     public String toString() {
-        return "OpenAiJudge[" + endpoint + ", model " + config.model() + "]";
+        return "OpenAiJudge[" + endpoint.resolve(CHAT) + ", model " + config.model() + "]";
     }
 
     // ---- one HTTP attempt -------------------------------------------------------------------------------------
@@ -239,36 +223,8 @@ public final class OpenAiJudge implements Judge {
             Thread.currentThread().interrupt();
             return Attempt.failed(FailureKind.INTERRUPTED, "interrupted while waiting for a request slot", -1);
         }
-        CompletableFuture<HttpResponse<String>> pending = null;
         try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(endpoint)
-                    .timeout(config.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(requestBody(prompt), StandardCharsets.UTF_8));
-            if (apiKey != null) {
-                req.header("Authorization", "Bearer " + apiKey);
-            }
-            pending = http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            // the request timeout covers the headers only; this bounds the body too
-            HttpResponse<String> resp = pending.get(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return interpret(resp);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            return Attempt.failed(FailureKind.TIMEOUT, "no complete response within " + config.timeout().toMillis() + " ms", -1);
-        } catch (InterruptedException e) {
-            if (pending != null) {
-                pending.cancel(true);
-            }
-            Thread.currentThread().interrupt();
-            return Attempt.failed(FailureKind.INTERRUPTED, "interrupted during the request", -1);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof HttpTimeoutException) {
-                return Attempt.failed(FailureKind.TIMEOUT, "no response within " + config.timeout().toMillis() + " ms", -1);
-            }
-            String what = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
-            return Attempt.failed(FailureKind.IO, redact(what + " (" + endpoint.getHost() + ":" + endpoint.getPort() + ")"), -1);
+            return interpret(endpoint.post(CHAT, requestBody(prompt)));
         } finally {
             inFlight.release();
         }
@@ -287,21 +243,11 @@ public final class OpenAiJudge implements Judge {
         return body.toString();
     }
 
-    private Attempt interpret(HttpResponse<String> resp) {
-        int status = resp.statusCode();
-        String body = resp.body() == null ? "" : resp.body();
-        if (status == 429) {
-            long after = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null));
-            return Attempt.failed(FailureKind.RATE_LIMITED, "HTTP 429" + (after >= 0 ? " (Retry-After " + after + " ms)" : "")
-                    + ": " + snippet(body), after);
+    private Attempt interpret(OpenAiEndpoint.Reply reply) {
+        if (!reply.ok()) {
+            return Attempt.failed(reply.failure(), reply.message(), reply.retryAfterMillis());
         }
-        if (status >= 500) {
-            return Attempt.failed(FailureKind.SERVER_ERROR, "HTTP " + status + ": " + snippet(body), -1);
-        }
-        if (status < 200 || status >= 300) {
-            return Attempt.failed(FailureKind.CLIENT_ERROR, "HTTP " + status + " (check base_url, model and the API key "
-                    + "variable): " + snippet(body), -1);
-        }
+        String body = reply.body();
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -322,41 +268,16 @@ public final class OpenAiJudge implements Judge {
 
     /** Exponential backoff with equal jitter, or the server's Retry-After; both capped at max_backoff_ms. */
     long backoffMillis(int retry, long retryAfterMillis) {
-        long cap = config.maxBackoff().toMillis();
-        if (retryAfterMillis >= 0) {
-            return Math.min(retryAfterMillis, cap);
-        }
-        long base = config.initialBackoff().toMillis() << Math.min(retry - 1, 30);
-        long d = Math.min(cap, base);
-        return d / 2 + (d / 2 == 0 ? 0 : ThreadLocalRandom.current().nextLong(d / 2 + 1));
-    }
-
-    /** Retry-After as delay-seconds or an HTTP date; -1 when absent or unreadable. */
-    static long retryAfterMillis(String header) {
-        if (header == null || header.isBlank()) {
-            return -1;
-        }
-        String h = header.trim();
-        try {
-            return Math.max(0, (long) (Double.parseDouble(h) * 1000));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
-            } catch (RuntimeException e2) {
-                return -1;
-            }
-        }
+        return OpenAiEndpoint.backoffMillis(retry, retryAfterMillis, config.initialBackoff(), config.maxBackoff());
     }
 
     private String snippet(String body) {
-        String flat = redact(body).replaceAll("\\s+", " ").strip(); // redact first: a cut key would survive in part
-        return flat.length() > BODY_SNIPPET ? flat.substring(0, BODY_SNIPPET) + "..." : flat;
+        return endpoint.snippet(body);
     }
 
     /** Removes the API key, whole, in part or encoded (see {@link Redactor}), from any text that may leave this class. */
     private String redact(String s) {
-        return redactor.redact(s);
+        return endpoint.redact(s);
     }
 
     private static long millisSince(long t0) {

@@ -198,9 +198,9 @@ class OpenAiJudgeTest {
                 assertThat(j.backoffMillis(5, -1)).isBetween(200L, 400L);
             }
         }
-        assertThat(OpenAiJudge.retryAfterMillis("2")).isEqualTo(2000);
-        assertThat(OpenAiJudge.retryAfterMillis("soon")).isEqualTo(-1);
-        assertThat(OpenAiJudge.retryAfterMillis(null)).isEqualTo(-1);
+        assertThat(OpenAiEndpoint.retryAfterMillis("2")).isEqualTo(2000);
+        assertThat(OpenAiEndpoint.retryAfterMillis("soon")).isEqualTo(-1);
+        assertThat(OpenAiEndpoint.retryAfterMillis(null)).isEqualTo(-1);
     }
 
     @Test

@@ -200,13 +200,16 @@ public record TrainConfig(
      *     in place of {@code train.max_steps} (distinct from {@code ppo.epochs}, the passes over each rollout batch)
      * @param evalEvery every N steps (and at the last), sample replies for the held-out prompts ({@code data.eval})
      *     and score them; the policy with the best mean reward so far is kept in {@code best/}; 0 = off
+     * @param backend where replies are sampled: local (in this process) or openai (a server, {@code rollout.openai}) [local]
+     * @param openai the server of {@code backend: openai}; refused with {@code backend: local}
      */
     public record RolloutSection(@JsonProperty("max_new_tokens") Integer maxNewTokens, Double temperature,
                                  @JsonProperty("top_p") Double topP, @JsonProperty("top_k") Integer topK,
                                  @JsonProperty("prompts_per_step") Integer promptsPerStep,
                                  repo.trainer.algo.RewardShaping.Overlong overlong,
                                  @JsonProperty("overlong_penalty") Double overlongPenalty,
-                                 Double epochs, @JsonProperty("eval_every") Integer evalEvery) {
+                                 Double epochs, @JsonProperty("eval_every") Integer evalEvery,
+                                 RolloutBackend backend, OpenAiRolloutSection openai) {
         public RolloutSection {
             maxNewTokens = Check.integer("rollout.max_new_tokens", maxNewTokens, 512, 1, 1 << 20);
             temperature = Check.number("rollout.temperature", temperature, 1.0, "(0, 100]");
@@ -219,6 +222,12 @@ public record TrainConfig(
                 epochs = Check.number("rollout.epochs", epochs, 1.0, "(0, 1e6]"); // passes over the prompt set
             }
             evalEvery = Check.integer("rollout.eval_every", evalEvery, 0, 0, 1 << 20); // 0 = off
+            backend = backend == null ? RolloutBackend.LOCAL : backend;
+            Check.require(backend != RolloutBackend.OPENAI || openai != null, "rollout.openai",
+                    "a block with base_url and adapter_dir: the server that samples replies under rollout.backend openai");
+            if (backend == RolloutBackend.LOCAL && openai != null) {
+                throw new ConfigError("rollout.openai", "set while rollout.backend is local", "rollout.backend: openai, or no block");
+            }
         }
 
         /** Optimiser steps of an RL run over {@code prompts} prompts: from {@code epochs} when set, else {@code maxSteps}. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import repo.core.generate.Generation;
-import repo.core.generate.Generator;
 import repo.core.generate.SamplingParams;
 import repo.core.text.ChatFormat;
 import repo.rewards.api.Sample;
@@ -46,6 +45,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
     private final TrainConfig config;
     private final RlModels models;
     private final RolloutScorer scorer;
+    private final RolloutEngine engine;
     private final RlPasses passes;
     private final PpoUpdate update;
     private final SourceFailures failures;
@@ -63,6 +63,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
         this.config = config;
         this.models = models;
         this.scorer = scorer;
+        this.engine = RolloutEngine.of(config, models);
         this.passes = new RlPasses(models);
         this.update = new PpoUpdate(config, models, passes);
         this.failures = new SourceFailures(config.rewards().maxSourceFailures());
@@ -102,6 +103,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
         List<Rollout.Experience> kept = advantages(all);                            // 5. GAE or group normalisation
         double beta = state.klCoef;
         RlMetrics.Update u = update.run(step, kept, optimizers, lr, beta);                // 6. clipped updates
+        engine.policyChanged();                                                           //    a remote engine reloads it
         MetricsLog.Entry e = metrics.entry(step, lr, all, kept, u, models.hasCritic(),    // 7. diagnostics
                 new RlMetrics.Shaping(shaped.truncationRate(), shaped.zeroSpreadShare(), beta));
         if (config.ppo().klTarget() != null) {
@@ -114,7 +116,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
 
     // 1. rollout -----------------------------------------------------------------------------------
 
-    private List<Rollout> rollout(int step, List<Sample> prompts) {
+    private List<Rollout> rollout(int step, List<Sample> prompts) throws IOException {
         int group = config.algorithm() == Algorithm.GRPO ? config.grpo().groupSize() : 1;
         List<Sample> samples = new ArrayList<>();
         for (Sample prompt : prompts) {
@@ -125,8 +127,8 @@ public final class RlMethod implements TrainingMethod<Sample> {
         return sample(samples, config.seed() * 1_000_003L + step, true);
     }
 
-    /** One completion per sample from the policy adapter ({@code rollout.*} sampling, seeded). */
-    private List<Rollout> sample(List<Sample> samples, long seed, boolean throughput) {
+    /** One completion per sample from the policy, in process or on a server ({@code rollout.*} sampling, seeded). */
+    private List<Rollout> sample(List<Sample> samples, long seed, boolean throughput) throws IOException {
         List<long[]> ids = new ArrayList<>();
         for (Sample s : samples) {
             ids.add(models.tokenizer().encode(chat.render(s.prompt(), true, false)));
@@ -135,7 +137,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
         SamplingParams sp = new SamplingParams(r.maxNewTokens(), false, r.temperature().floatValue(), r.topP().floatValue(),
                 r.topK(), seed, SamplingParams.QWEN_STOP_IDS, List.of());
         long t0 = System.nanoTime();
-        List<Generation> gens = new Generator(models.policy(), models.tokenizer()).generate(ids, sp);
+        List<Generation> gens = engine.generate(ids, sp);
         if (throughput) {
             metrics.generation(gens.stream().mapToLong(g -> g.ids().length).sum(), (System.nanoTime() - t0) / 1e9);
         }
@@ -302,6 +304,7 @@ public final class RlMethod implements TrainingMethod<Sample> {
     @Override
     public void load(Path dir) throws IOException {
         models.load(dir);
+        engine.policyChanged();
     }
 
     /** The reward sources' running statistics (e.g. the RM whitening of {@code whiten_rm}), for an exact resume. */

@@ -126,11 +126,16 @@ public final class RlModels implements AutoCloseable {
 
     /** Writes policy (and critic, value head) as PEFT folders + safetensors into {@code dir}. */
     public void save(Path dir) throws IOException {
-        PeftAdapters.save(model, POLICY, dir.resolve(POLICY), config.model().toString());
+        savePolicy(dir.resolve(POLICY));
         if (hasCritic()) {
             PeftAdapters.save(model, CRITIC, dir.resolve(CRITIC), config.model().toString());
             valueHead.save(dir.resolve(VALUE_HEAD_FILE));
         }
+    }
+
+    /** Writes the policy adapter as a PEFT folder at {@code dir} (new or empty; written aside, then renamed). */
+    public void savePolicy(Path dir) throws IOException {
+        PeftAdapters.save(model, POLICY, dir, config.model().toString());
     }
 
     /** Restores what {@link #save} wrote into the live trainable arrays. */

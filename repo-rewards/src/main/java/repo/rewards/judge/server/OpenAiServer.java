@@ -11,16 +11,23 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -33,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import repo.core.generate.Generation;
 import repo.core.generate.Generator;
 import repo.core.generate.SamplingParams;
+import repo.core.io.PeftAdapters;
 import repo.core.model.Forward;
 import repo.core.model.Qwen3Model;
 import repo.core.text.ChatFormat;
@@ -44,19 +52,26 @@ import repo.core.text.QwenTokenizer;
  * trained policy can be chatted with, or used as the judge of another run, by any OpenAI client.
  *
  * <ul>
- *   <li>{@code GET /v1/models}: the one served model.
+ *   <li>{@code GET /v1/models}: the served model, then the adapters loaded at run time (with {@code parent}).
  *   <li>{@code POST /v1/chat/completions}: {@code messages}, {@code max_tokens} (or {@code max_completion_tokens}),
  *       {@code temperature} (below 1e-5 = greedy, as in vLLM), {@code top_p}, {@code top_k} (extension; 0 or -1
  *       disables), {@code seed}, {@code stop} (string or list); thinking is off unless
  *       {@code chat_template_kwargs.enable_thinking} is true, as in vLLM (the top-level {@code enable_thinking} of
  *       DashScope is accepted too).
- *   <li>{@code POST /v1/completions}: a raw {@code prompt} string, no chat template.
+ *   <li>{@code POST /v1/completions}: a raw {@code prompt}, no chat template: a string or a list of token ids; the
+ *       sampled tokens' ids and log-probs on request ({@code return_token_ids}, {@code logprobs: 0},
+ *       {@code return_tokens_as_token_ids}, as vLLM has them); {@code stop_token_ids} adds stop tokens.
+ *   <li>{@code POST /v1/load_lora_adapter} {@code {"lora_name", "lora_path"}} and {@code POST /v1/unload_lora_adapter}
+ *       {@code {"lora_name"}}, with {@link Options#allowLoraLoading} only (404 otherwise): a PEFT folder on this machine
+ *       becomes an adapter over the base weights, served as {@code model: lora_name} (vLLM's runtime LoRA API). A folder
+ *       that cannot be loaded is a 400 naming the file and the problem; nothing is half-loaded.
  *   <li>{@code GET /health}: 200 once the model is loaded; answered on the connection thread, never queued behind a
  *       generation.
  * </ul>
  *
  * <p>Responses have the OpenAI shape ({@code id, object, created, model, choices[{index, message|text,
- * finish_reason "stop"|"length"}], usage{prompt_tokens, completion_tokens, total_tokens}});
+ * finish_reason "stop"|"length"}], usage{prompt_tokens, completion_tokens, total_tokens}}), {@code model} being the
+ * name the request used;
  * {@code completion_tokens} counts the stop token when one was generated, as vLLM does. Errors are
  * {@code {"error": {"message", "type", "param", "code"}}}: 400 for a bad parameter (named in {@code param}), 401 for
  * a missing or wrong API key, 404 for an unknown route or model, 405 for a wrong method, 408 when the request did not
@@ -93,9 +108,12 @@ public final class OpenAiServer implements AutoCloseable {
      * @param headerTimeout the request line and headers must arrive within this
      * @param bodyTimeout the body must arrive within this after the headers
      * @param apiKey the bearer token every {@code /v1/} request must carry; null for none (never logged or printed)
+     * @param allowLoraLoading whether {@code /v1/load_lora_adapter} and {@code /v1/unload_lora_adapter} may load PEFT
+     *     folders from this machine's disk as named adapters (vLLM's {@code VLLM_ALLOW_RUNTIME_LORA_UPDATING}); off by default
      */
     public record Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes, int maxQueued,
-                          int maxConnections, Duration headerTimeout, Duration bodyTimeout, String apiKey) {
+                          int maxConnections, Duration headerTimeout, Duration bodyTimeout, String apiKey,
+                          boolean allowLoraLoading) {
         public Options {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65535) {
@@ -118,6 +136,13 @@ public final class OpenAiServer implements AutoCloseable {
             }
         }
 
+        /** Without runtime LoRA loading. */
+        public Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes, int maxQueued,
+                       int maxConnections, Duration headerTimeout, Duration bodyTimeout, String apiKey) {
+            this(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections, headerTimeout, bodyTimeout,
+                    apiKey, false);
+        }
+
         /** The limits of {@link #defaults} with these basics. */
         public Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes) {
             this(host, port, modelName, defaultMaxTokens, maxBodyBytes, 64, 256, Duration.ofSeconds(10),
@@ -134,12 +159,17 @@ public final class OpenAiServer implements AutoCloseable {
 
         public Options withLimits(int maxQueued, int maxConnections, Duration headerTimeout, Duration bodyTimeout) {
             return new Options(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections,
-                    headerTimeout, bodyTimeout, apiKey);
+                    headerTimeout, bodyTimeout, apiKey, allowLoraLoading);
         }
 
         public Options withApiKey(String key) {
             return new Options(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections,
-                    headerTimeout, bodyTimeout, key);
+                    headerTimeout, bodyTimeout, key, allowLoraLoading);
+        }
+
+        public Options withLoraLoading(boolean allow) {
+            return new Options(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections,
+                    headerTimeout, bodyTimeout, apiKey, allow);
         }
 
         /** Whether the bound address is reachable from other machines. */
@@ -156,7 +186,7 @@ public final class OpenAiServer implements AutoCloseable {
             return "Options[" + host + ":" + port + ", model " + modelName + ", max_tokens " + defaultMaxTokens + ", body <= "
                     + maxBodyBytes + " B, queue " + maxQueued + ", connections " + maxConnections + ", header timeout "
                     + headerTimeout.toMillis() + " ms, body timeout " + bodyTimeout.toMillis() + " ms, "
-                    + (apiKey == null ? "no API key" : "API key set") + "]";
+                    + (apiKey == null ? "no API key" : "API key set") + (allowLoraLoading ? ", runtime LoRA loading" : "") + "]";
         }
     }
 
@@ -168,8 +198,11 @@ public final class OpenAiServer implements AutoCloseable {
 
     private final Qwen3Model model;
     private final QwenTokenizer tokenizer;
-    private final Generator generator;
+    private final Forward basePass;
     private final Options options;
+    /** Adapters loaded at run time: the name clients send as {@code model} -> the model's adapter name. */
+    private final Map<String, String> loras = new ConcurrentHashMap<>();
+    private final AtomicInteger loraSeq = new AtomicInteger();
     private final ChatFormat chat = new ChatFormat();
     private final ServerSocket listener;
     private final Thread acceptor;
@@ -186,7 +219,7 @@ public final class OpenAiServer implements AutoCloseable {
     private OpenAiServer(Forward pass, QwenTokenizer tokenizer, Options options) throws IOException {
         this.model = pass.model();
         this.tokenizer = tokenizer;
-        this.generator = new Generator(pass, tokenizer);
+        this.basePass = pass;
         this.options = options;
         this.redactor = repo.rewards.judge.Redactor.of(options.apiKey()); // a client may put the key in a URL
         registerRoutes();
@@ -223,6 +256,8 @@ public final class OpenAiServer implements AutoCloseable {
         route("GET", "/v1/models", (req, s) -> models());
         route("POST", "/v1/chat/completions", (req, s) -> chatCompletion(RequestFields.object(req.body()), s));
         route("POST", "/v1/completions", (req, s) -> completion(RequestFields.object(req.body()), s));
+        route("POST", "/v1/load_lora_adapter", (req, s) -> loadLora(RequestFields.object(req.body()), s));
+        route("POST", "/v1/unload_lora_adapter", (req, s) -> unloadLora(RequestFields.object(req.body()), s));
     }
 
     private void route(String method, String path, Handler h) {
@@ -416,18 +451,25 @@ public final class OpenAiServer implements AutoCloseable {
 
     private ObjectNode models() {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
-        root.putArray("data").addObject().put("id", options.modelName()).put("object", "model").put("created", created)
-                .put("owned_by", "repo").put("max_model_len", model.config().maxPositionEmbeddings());
+        var data = root.putArray("data");
+        for (String name : servedNames()) {
+            ObjectNode m = data.addObject().put("id", name).put("object", "model").put("created", created).put("owned_by", "repo");
+            if (!name.equals(options.modelName())) {
+                m.put("parent", options.modelName());
+            }
+            m.put("max_model_len", model.config().maxPositionEmbeddings());
+        }
         return root;
     }
 
     private ObjectNode chatCompletion(ObjectNode req, Socket s) {
-        SamplingParams params = RequestFields.sampling(req, options.modelName(), options.defaultMaxTokens());
+        String served = servedModel(req);
+        SamplingParams params = RequestFields.sampling(req, options.defaultMaxTokens());
         List<Message> messages = RequestFields.messages(req.get("messages"));
         boolean thinking = RequestFields.enableThinking(req);
         String prompt = chat.render(messages, true, thinking);
-        Generation g = generate(prompt, params, s);
-        ObjectNode root = envelope("chatcmpl-", "chat.completion");
+        Generation g = generate(encode(prompt, params, "messages"), params, served, s);
+        ObjectNode root = envelope("chatcmpl-", "chat.completion", served);
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", g.text());
         choice.putNull("logprobs");
@@ -436,46 +478,134 @@ public final class OpenAiServer implements AutoCloseable {
         return root;
     }
 
+    /**
+     * A raw prompt, no chat template: a string, or a list of token ids (vLLM's form), alone or as a one-element list.
+     * With {@code logprobs: 0} the choice carries each sampled token's log-prob (temperature 1, before top-k/top-p),
+     * the token written as {@code "token_id:N"} with {@code return_tokens_as_token_ids}; with {@code return_token_ids}
+     * it carries {@code prompt_token_ids} and {@code token_ids} (the stop token included when one was generated).
+     */
     private ObjectNode completion(ObjectNode req, Socket s) {
-        SamplingParams params = RequestFields.sampling(req, options.modelName(), options.defaultMaxTokens());
+        String served = servedModel(req);
+        SamplingParams params = RequestFields.sampling(req, options.defaultMaxTokens());
+        boolean logprobs = RequestFields.logprobs(req);
+        boolean asIds = RequestFields.flag(req, "return_tokens_as_token_ids"), withIds = RequestFields.flag(req, "return_token_ids");
         JsonNode p = req.get("prompt");
-        if (p != null && p.isArray() && p.size() == 1) {
+        if (p != null && p.isArray() && p.size() == 1 && (p.get(0).isTextual() || p.get(0).isArray())) {
             p = p.get(0);
         }
-        if (p == null || !p.isTextual() || p.asText().isEmpty()) {
-            throw ApiError.badParam("prompt", "'prompt' must be a non-empty string (one prompt per request)");
+        long[] ids;
+        if (p != null && p.isArray()) {
+            ids = RequestFields.tokenIds(p, "prompt", model.config().vocabSize());
+            checkRoom(ids.length, params, "prompt");
+        } else if (p != null && p.isTextual() && !p.asText().isEmpty()) {
+            ids = encode(p.asText(), params, "prompt");
+        } else {
+            throw ApiError.badParam("prompt", "'prompt' must be a non-empty string or a non-empty list of token ids (one prompt per request)");
         }
-        Generation g = generate(p.asText(), params, s);
-        ObjectNode root = envelope("cmpl-", "text_completion");
+        Generation g = generate(ids, params, served, s);
+        ObjectNode root = envelope("cmpl-", "text_completion", served);
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0).put("text", g.text());
-        choice.putNull("logprobs");
+        if (logprobs) {
+            ObjectNode lp = choice.putObject("logprobs");
+            var tokens = lp.putArray("tokens");
+            var values = lp.putArray("token_logprobs");
+            for (int i = 0; i < g.ids().length; i++) {
+                tokens.add(asIds ? "token_id:" + g.ids()[i] : tokenizer.decode(new long[] {g.ids()[i]}, false));
+                values.add(g.logProbs()[i]);
+            }
+            lp.putNull("top_logprobs");
+        } else {
+            choice.putNull("logprobs");
+        }
         choice.put("finish_reason", g.finishReason().openAiName());
+        if (withIds) {
+            var pi = choice.putArray("prompt_token_ids");
+            for (long id : g.promptIds()) {
+                pi.add(id);
+            }
+            var ti = choice.putArray("token_ids");
+            for (long id : g.ids()) {
+                ti.add(id);
+            }
+        }
         usage(root, g);
         return root;
     }
 
-    private Generation generate(String prompt, SamplingParams params, Socket s) {
+    /** The request's {@code model}: the served base (also when absent) or an adapter loaded at run time; else 404. */
+    private String servedModel(ObjectNode req) {
+        JsonNode m = req.get("model");
+        if (m == null || m.isNull() || options.modelName().equals(m.asText())) {
+            return options.modelName();
+        }
+        if (!loras.containsKey(m.asText())) {
+            throw unknownModel(m.asText());
+        }
+        return m.asText();
+    }
+
+    private ApiError unknownModel(String name) {
+        return new ApiError(404, "invalid_request_error", "model_not_found", "model", "the model '" + HttpWire.forLog(name)
+                + "' does not exist; this server serves '" + String.join("', '", servedNames()) + "'");
+    }
+
+    /** The base model's name, then the runtime adapters' in order. */
+    private List<String> servedNames() {
+        List<String> all = new ArrayList<>(List.of(options.modelName()));
+        all.addAll(new TreeSet<>(loras.keySet()));
+        return all;
+    }
+
+    /** The forward of a served name, on the model worker (where adapters are added and removed). */
+    private Forward pass(String served) {
+        if (served.equals(options.modelName())) {
+            return basePass;
+        }
+        String adapter = loras.get(served);
+        if (adapter == null) { // unloaded while the request waited
+            throw unknownModel(served);
+        }
+        return model.with(adapter);
+    }
+
+    private long[] encode(String prompt, SamplingParams params, String param) {
+        long room = checkRoom(0, params, param);
+        if (prompt.length() > room * MAX_CHARS_PER_TOKEN) { // cannot fit whatever it encodes to: refuse before tokenising
+            throw ApiError.badParam(param, "this model's maximum context length is " + model.config().maxPositionEmbeddings()
+                    + " tokens; the prompt has " + prompt.length() + " characters, more than " + room
+                    + " tokens can hold with max_tokens " + params.maxNewTokens());
+        }
+        long[] ids = tokenizer.encode(prompt);
+        if (ids.length == 0) {
+            throw ApiError.bad("the prompt encodes to no tokens");
+        }
+        checkRoom(ids.length, params, param);
+        return ids;
+    }
+
+    /** The prompt tokens the context leaves room for; a 400 when {@code promptTokens} (0: not known yet) do not fit. */
+    private long checkRoom(int promptTokens, SamplingParams params, String param) {
         int limit = model.config().maxPositionEmbeddings();
         long room = (long) limit - params.maxNewTokens();
         if (room < 1) {
             throw ApiError.badParam("max_tokens", "this model's maximum context length is " + limit
                     + " tokens; max_tokens is " + params.maxNewTokens());
         }
-        if (prompt.length() > room * MAX_CHARS_PER_TOKEN) { // cannot fit whatever it encodes to: refuse before tokenising
-            throw ApiError.badParam("messages", "this model's maximum context length is " + limit + " tokens; the prompt has "
-                    + prompt.length() + " characters, more than " + room + " tokens can hold with max_tokens " + params.maxNewTokens());
+        if (promptTokens > room) {
+            throw ApiError.badParam("max_tokens", "this model's maximum context length is " + limit + " tokens; the "
+                    + param + " has " + promptTokens + " tokens and max_tokens is " + params.maxNewTokens());
         }
-        long[] ids = tokenizer.encode(prompt);
-        if (ids.length == 0) {
-            throw ApiError.bad("the prompt encodes to no tokens");
-        }
-        if (ids.length > room) {
-            throw ApiError.badParam("max_tokens", "this model's maximum context length is " + limit + " tokens; the prompt has "
-                    + ids.length + " and max_tokens is " + params.maxNewTokens());
-        }
-        Future<Generation> f;
+        return room;
+    }
+
+    private Generation generate(long[] ids, SamplingParams params, String served, Socket s) {
+        return await(submit(() -> new Generator(pass(served), tokenizer).generate(List.of(ids), params).get(0)), s);
+    }
+
+    /** Queues work for the model worker: 429 when the queue is full, 503 while shutting down. */
+    private <T> Future<T> submit(Callable<T> work) {
         try {
-            f = worker.submit(() -> generator.generate(List.of(ids), params).get(0));
+            return worker.submit(work);
         } catch (RejectedExecutionException e) {
             if (closing) {
                 throw new ApiError(503, "server_error", null, "the server is shutting down");
@@ -483,11 +613,10 @@ public final class OpenAiServer implements AutoCloseable {
             throw new ApiError(429, "rate_limit_error", "queue_full", "the generation queue is full (" + options.maxQueued()
                     + " waiting); retry later");
         }
-        return await(f, s);
     }
 
-    /** Waits for a generation while watching the client; cancels it when the client goes away. */
-    private Generation await(Future<Generation> f, Socket s) {
+    /** Waits for the model worker while watching the client; cancels the work when the client goes away. */
+    private <T> T await(Future<T> f, Socket s) {
         try {
             while (true) {
                 try {
@@ -509,6 +638,9 @@ public final class OpenAiServer implements AutoCloseable {
             throw new ApiError(503, "server_error", null, "the generation was cancelled");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof ApiError a) {
+                throw a;
+            }
             if (c instanceof IllegalArgumentException) {
                 throw ApiError.bad(c.getMessage());
             }
@@ -516,11 +648,90 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    // ---- runtime LoRA adapters (vLLM's shapes) -------------------------------------------------------------------
+
+    /**
+     * {@code {"lora_name", "lora_path"}}: reads the PEFT folder at {@code lora_path} (on this machine) as a new adapter
+     * over the base weights, served as {@code model: lora_name}. A folder this model cannot take (missing files, a
+     * config PEFT would not write, wrong shapes, non-finite values) is a 400 naming the file and the problem.
+     */
+    private ObjectNode loadLora(ObjectNode req, Socket s) {
+        requireLoraLoading();
+        String name = loraName(req);
+        if (name.equals(options.modelName()) || loras.containsKey(name)) {
+            throw ApiError.badParam("lora_name", "the lora adapter '" + name + "' has already been loaded"
+                    + (name.equals(options.modelName()) ? " (it is the base model's name)" : "; unload it first"));
+        }
+        JsonNode p = req.get("lora_path");
+        if (p == null || !p.isTextual() || p.asText().isBlank()) {
+            throw ApiError.badParam("lora_path", "'lora_path' must be the path of a PEFT adapter folder on the server");
+        }
+        Path dir;
+        try {
+            dir = Path.of(p.asText());
+        } catch (InvalidPathException e) {
+            throw ApiError.badParam("lora_path", "'lora_path' is not a valid path: " + HttpWire.forLog(e.getMessage()));
+        }
+        if (!Files.isDirectory(dir)) {
+            throw ApiError.badParam("lora_path", "'lora_path' " + HttpWire.forLog(p.asText()) + " is not a folder on the server");
+        }
+        String adapter = "lora-" + loraSeq.incrementAndGet();
+        await(submit(() -> {
+            try {
+                PeftAdapters.load(model, adapter, dir);
+            } catch (RuntimeException e) {
+                throw ApiError.badParam("lora_path", "cannot load " + HttpWire.forLog(p.asText()) + ": " + HttpWire.forLog(e.getMessage()));
+            }
+            if (loras.putIfAbsent(name, adapter) != null) { // a concurrent load of the same name won
+                model.removeAdapter(adapter);
+                throw ApiError.badParam("lora_name", "the lora adapter '" + name + "' has already been loaded; unload it first");
+            }
+            return null;
+        }), s);
+        LOG.log(System.Logger.Level.INFO, "loaded LoRA adapter '" + name + "' from " + HttpWire.forLog(p.asText()));
+        return JSON.createObjectNode().put("status", "ok").put("lora_name", name)
+                .put("message", "Success: LoRA adapter '" + name + "' added successfully.");
+    }
+
+    /** {@code {"lora_name"}}: frees an adapter {@link #loadLora} loaded; 404 when there is none of that name. */
+    private ObjectNode unloadLora(ObjectNode req, Socket s) {
+        requireLoraLoading();
+        String name = loraName(req);
+        await(submit(() -> {
+            String adapter = loras.remove(name);
+            if (adapter == null) {
+                throw new ApiError(404, "invalid_request_error", "not_found", "lora_name",
+                        "the lora adapter '" + name + "' cannot be found");
+            }
+            model.removeAdapter(adapter);
+            return null;
+        }), s);
+        LOG.log(System.Logger.Level.INFO, "unloaded LoRA adapter '" + name + "'");
+        return JSON.createObjectNode().put("status", "ok").put("lora_name", name)
+                .put("message", "Success: LoRA adapter '" + name + "' removed successfully.");
+    }
+
+    private void requireLoraLoading() {
+        if (!options.allowLoraLoading()) {
+            throw new ApiError(404, "invalid_request_error", "not_found", "runtime LoRA loading is off on this server; "
+                    + "start repo serve with --allow-lora-loading (vLLM: VLLM_ALLOW_RUNTIME_LORA_UPDATING=True)");
+        }
+    }
+
+    private static String loraName(ObjectNode req) {
+        JsonNode n = req.get("lora_name");
+        if (n == null || !n.isTextual() || !n.asText().matches("[A-Za-z0-9_.:@+/-]{1,128}")) {
+            throw ApiError.badParam("lora_name", "'lora_name' must be 1 to 128 characters of letters, digits and _.:@+/-, got "
+                    + (n == null ? "nothing" : RequestFields.brief(n)));
+        }
+        return n.asText();
+    }
+
     // ---- responses -------------------------------------------------------------------------------------------
 
-    private ObjectNode envelope(String idPrefix, String object) {
+    private ObjectNode envelope(String idPrefix, String object, String served) {
         return JSON.createObjectNode().put("id", idPrefix + UUID.randomUUID().toString().replace("-", ""))
-                .put("object", object).put("created", Instant.now().getEpochSecond()).put("model", options.modelName());
+                .put("object", object).put("created", Instant.now().getEpochSecond()).put("model", served);
     }
 
     private static void usage(ObjectNode root, Generation g) {

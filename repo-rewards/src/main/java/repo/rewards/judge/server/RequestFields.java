@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import repo.core.generate.SamplingParams;
 import repo.core.text.Message;
@@ -44,13 +46,8 @@ final class RequestFields {
         return (ObjectNode) n;
     }
 
-    /** Sampling parameters; {@code model} must be the served one. */
-    static SamplingParams sampling(ObjectNode req, String servedModel, int defaultMaxTokens) {
-        JsonNode model = req.get("model");
-        if (model != null && !model.isNull() && !servedModel.equals(model.asText())) {
-            throw new ApiError(404, "invalid_request_error", "model_not_found", "model",
-                    "the model '" + HttpWire.forLog(model.asText()) + "' does not exist; this server serves '" + servedModel + "'");
-        }
+    /** Sampling parameters (the caller checks {@code model}). */
+    static SamplingParams sampling(ObjectNode req, int defaultMaxTokens) {
         JsonNode stream = req.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
             throw ApiError.badParam("stream", "'stream' must be true or false, got " + brief(stream));
@@ -97,8 +94,15 @@ final class RequestFields {
         }
         List<String> stops = stops(req.get("stop"));
         boolean greedy = temperature < GREEDY_BELOW;
+        JsonNode stopIds = req.get("stop_token_ids");
+        Set<Long> stopTokens = new HashSet<>(SamplingParams.QWEN_STOP_IDS); // vLLM adds them to the EOS
+        if (stopIds != null && !stopIds.isNull()) {
+            for (long id : tokenIds(stopIds, "stop_token_ids", Integer.MAX_VALUE)) {
+                stopTokens.add(id);
+            }
+        }
         return new SamplingParams(maxTokens, greedy, greedy ? 1f : (float) temperature, (float) topP, topK, seed,
-                SamplingParams.QWEN_STOP_IDS, stops);
+                stopTokens, stops);
     }
 
     private static double number(ObjectNode req, String key, double dflt, double lo, double hi) {
@@ -110,6 +114,47 @@ final class RequestFields {
             throw ApiError.badParam(key, "'" + key + "' must be a number in [" + lo + ", " + hi + "], got " + brief(v));
         }
         return v.asDouble();
+    }
+
+    /** A list of token ids in [0, vocab), at most 1M of them. */
+    static long[] tokenIds(JsonNode v, String param, int vocab) {
+        if (!v.isArray() || v.isEmpty() || v.size() > (1 << 20)) {
+            throw ApiError.badParam(param, "'" + param + "' must be a non-empty list of token ids, got " + brief(v));
+        }
+        long[] out = new long[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode t = v.get(i);
+            if (!t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 0 || t.asLong() >= vocab) {
+                throw ApiError.badParam(param, "'" + param + "'[" + i + "] must be a token id in [0, " + vocab + "), got " + brief(t));
+            }
+            out[i] = t.asLong();
+        }
+        return out;
+    }
+
+    /** {@code logprobs} of a completion: absent, null or false for none, 0 (or true) for the sampled tokens' log-probs. */
+    static boolean logprobs(ObjectNode req) {
+        JsonNode v = req.get("logprobs");
+        if (v == null || v.isNull() || (v.isBoolean() && !v.asBoolean())) {
+            return false;
+        }
+        if ((v.isIntegralNumber() && v.asLong() == 0) || (v.isBoolean() && v.asBoolean())) {
+            return true;
+        }
+        throw ApiError.badParam("logprobs", "'logprobs' must be 0 (each sampled token's log-prob; top alternatives are not "
+                + "supported), got " + brief(v));
+    }
+
+    /** An optional boolean field, false when absent. */
+    static boolean flag(ObjectNode req, String key) {
+        JsonNode v = req.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ApiError.badParam(key, "'" + key + "' must be true or false, got " + brief(v));
+        }
+        return v.asBoolean();
     }
 
     static List<String> stops(JsonNode v) {

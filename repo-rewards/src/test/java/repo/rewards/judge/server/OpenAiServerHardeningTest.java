@@ -124,7 +124,7 @@ class OpenAiServerHardeningTest {
             // 40960-token context: a prompt longer than 128 characters per token of room cannot fit
             int chars = (40960 - 4) * OpenAiServer.MAX_CHARS_PER_TOKEN + 1;
             Reply r = post(s, "/v1/completions", "{\"prompt\": \"" + "x".repeat(chars) + "\", \"max_tokens\": 4}", null);
-            assertBadParam(r, 400, "messages", "characters, more than 40956 tokens can hold");
+            assertBadParam(r, 400, "prompt", "characters, more than 40956 tokens can hold");
         }
     }
 
