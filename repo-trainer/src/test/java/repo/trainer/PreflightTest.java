@@ -125,7 +125,7 @@ class PreflightTest {
     }
 
     private void checkpoint(TrainConfig c, int step) throws IOException {
-        new Checkpoints(2).save(out, step, dir -> new TrainerState(step, 0, 0, c.seed(), c.seed(), c.toJson()).write(dir));
+        new Checkpoints(2).save(out, step, dir -> new TrainerState(step, 0, 0, c.seed(), c.seed(), c.toJson(), 1).write(dir));
         assertThat(Checkpoints.list(out)).extracting(Checkpoints.Checkpoint::step).isEqualTo(List.of(step));
     }
 }

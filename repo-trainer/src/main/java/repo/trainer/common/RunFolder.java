@@ -1,5 +1,7 @@
 package repo.trainer.common;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,8 @@ import repo.trainer.data.DataOrder;
 
 /**
  * The bookkeeping every trainer shares around its run folder: where a run starts (fresh, or the newest complete
- * checkpoint with its data position and a metrics log cut back to it) and the state a checkpoint records.
+ * checkpoint with its data position and a metrics log cut back to it) and the state a checkpoint records. A resumed
+ * run takes torch's intra-op thread count from its checkpoint (see {@link TrainerState#torchThreads}).
  */
 public final class RunFolder {
     public static final String METRICS = "metrics.jsonl";
@@ -44,11 +47,24 @@ public final class RunFolder {
             return new Start(0, DataOrder.Position.start(), null, MetricsLog.create(metrics));
         }
         TrainerState state = TrainerState.read(from.get().dir());
+        int threads = torchThreads();
+        if (state.torchThreads() > 0 && state.torchThreads() != threads) {
+            JniUtils.setNumThreads(state.torchThreads());
+            System.err.println("resume: torch runs on " + state.torchThreads() + " intra-op threads as when " + from.get().dir()
+                    + " was written (this process started with " + threads + "), so the resumed steps compute the same bits");
+        }
         return new Start(state.step(), state.position(), from.get().dir(), MetricsLog.resume(metrics, state.step()));
     }
 
-    /** Writes {@code trainer_state.json} for a checkpoint of {@code step}. */
+    /** Writes {@code trainer_state.json} for a checkpoint of {@code step}, with the intra-op thread count in use. */
     public static void writeState(Path checkpointDir, int step, DataOrder.Position next, TrainConfig config) throws IOException {
-        new TrainerState(step, next.epoch(), next.index(), config.seed(), config.seed(), config.toJson()).write(checkpointDir);
+        new TrainerState(step, next.epoch(), next.index(), config.seed(), config.seed(), config.toJson(), torchThreads())
+                .write(checkpointDir);
+    }
+
+    /** torch's intra-op thread count (the engine is loaded first: its native library answers). */
+    private static int torchThreads() {
+        Engine.getInstance();
+        return JniUtils.getNumThreads();
     }
 }

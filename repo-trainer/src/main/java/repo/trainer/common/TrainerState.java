@@ -23,8 +23,12 @@ import repo.trainer.data.DataOrder;
  * @param seed the data-order seed
  * @param samplingSeed the seed of any other random draws of the method
  * @param config the run's configuration as JSON (never {@code null}; {@code NullNode} if there is none)
+ * @param torchThreads torch's intra-op thread count when the checkpoint was written (0: not recorded). Reductions
+ *     over large arrays (a log-softmax over the vocabulary, a gradient norm) are split into one part per thread and
+ *     their sums rounded in that order, so a run resumed with a different count computes different bits; the
+ *     resumed run uses this count (see {@link RunFolder#begin}).
  */
-public record TrainerState(int step, int epoch, int dataIndex, long seed, long samplingSeed, JsonNode config) {
+public record TrainerState(int step, int epoch, int dataIndex, long seed, long samplingSeed, JsonNode config, int torchThreads) {
 
     /** The file name inside a checkpoint. */
     public static final String FILE = "trainer_state.json";
@@ -38,9 +42,9 @@ public record TrainerState(int step, int epoch, int dataIndex, long seed, long s
 
     /** Checks the counters and copies the config. */
     public TrainerState {
-        if (step < 0 || epoch < 0 || dataIndex < 0) {
+        if (step < 0 || epoch < 0 || dataIndex < 0 || torchThreads < 0) {
             throw new IllegalArgumentException("step " + step + ", epoch " + epoch + ", dataIndex " + dataIndex
-                    + ": expected all >= 0");
+                    + ", torchThreads " + torchThreads + ": expected all >= 0");
         }
         config = config == null ? NullNode.getInstance() : config.deepCopy();
     }
@@ -61,6 +65,7 @@ public record TrainerState(int step, int epoch, int dataIndex, long seed, long s
         node.put("data_index", dataIndex);
         node.put("seed", seed);
         node.put("sampling_seed", samplingSeed);
+        node.put("torch_threads", torchThreads);
         node.set("config", config);
         Files.write(dir.resolve(FILE), JSON.writeValueAsBytes(node));
     }
@@ -81,7 +86,8 @@ public record TrainerState(int step, int epoch, int dataIndex, long seed, long s
         try {
             return new TrainerState(integer(node, "step"), integer(node, "epoch"), integer(node, "data_index"),
                     longValue(node, "seed"), longValue(node, "sampling_seed"),
-                    node.has("config") ? node.get("config") : NullNode.getInstance());
+                    node.has("config") ? node.get("config") : NullNode.getInstance(),
+                    node.has("torch_threads") ? integer(node, "torch_threads") : 0);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -27,7 +27,7 @@ public final class CheckpointWriterMain {
         for (int step = 1; ; step++) {
             int current = step;
             checkpoints.save(runDir, step, dir -> {
-                new TrainerState(current, 0, current, 7L, 8L, null).write(dir);
+                new TrainerState(current, 0, current, 7L, 8L, null, 0).write(dir);
                 byte[] chunk = new byte[CHUNK];
                 java.util.Arrays.fill(chunk, (byte) (current % 251));
                 try (OutputStream out = Files.newOutputStream(dir.resolve("payload.bin"))) {

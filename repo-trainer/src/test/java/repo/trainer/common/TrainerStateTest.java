@@ -19,7 +19,7 @@ class TrainerStateTest {
     @Test
     void roundTripsThroughTrainerStateJson() throws IOException {
         var config = new ObjectMapper().readTree("{\"method\": \"dpo\", \"beta\": 0.1, \"lora\": {\"rank\": 8}}");
-        TrainerState state = new TrainerState(120, 2, 17, 42L, -5L, config);
+        TrainerState state = new TrainerState(120, 2, 17, 42L, -5L, config, 3);
 
         state.write(dir);
         TrainerState read = TrainerState.read(dir);

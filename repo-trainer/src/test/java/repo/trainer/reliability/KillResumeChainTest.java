@@ -2,6 +2,8 @@ package repo.trainer.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import repo.core.io.SafetensorsWriter;
 import repo.core.model.ModelInit;
 import repo.core.model.Qwen3Config;
+import repo.core.text.Message;
 import repo.core.text.TokenMap;
+import repo.rewards.ota.OtaTask;
 import repo.trainer.common.MetricsLog;
 
 /**
@@ -59,9 +63,18 @@ class KillResumeChainTest {
                 "{\"id\": \"p1\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"您好？\"}]}",
                 "{\"id\": \"p2\", \"task\": " + task + ", \"history\": [{\"role\": \"hotel\", \"content\": \"请问有什么事？\"}]}"));
         pipeline = Files.writeString(tmp.resolve("pipeline.yaml"), "sources: {rm: false, judge: false, rules: true}\n");
-        // a task vocabulary of these files: the 151,936-row LM head would dominate every step of every child run
+        // a task vocabulary of these files and of the agent prompt the RL runs render from the prompts (the 151,936-row
+        // LM head would dominate every step of every child run, and text outside the vocabulary is spelled in bytes)
+        ObjectMapper json = new ObjectMapper();
+        List<String> rendered = new ArrayList<>();
+        for (String line : Files.readAllLines(prompts)) {
+            for (Message m : OtaTask.RENDERER.messages((ObjectNode) json.readTree(line))) {
+                rendered.add(json.writeValueAsString(Map.of("text", m.content())));
+            }
+        }
+        Path agentText = Files.write(tmp.resolve("agent-prompts.jsonl"), rendered);
         ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32,
-                TokenMap.ofJsonl(List.of(sft, prefs, prompts)));
+                TokenMap.ofJsonl(List.of(sft, prefs, prompts, agentText)));
     }
 
     static Path config(String algorithm, Path out) throws IOException {
