@@ -105,12 +105,6 @@ public final class MachineBench {
         return sum / (1024.0 * 1024.0);
     }
 
-    /** Heap in use now, in MiB. */
-    public static double usedHeapMb() {
-        Runtime r = Runtime.getRuntime();
-        return (r.totalMemory() - r.freeMemory()) / (1024.0 * 1024.0);
-    }
-
     /**
      * Arrays registered with the innermost open {@link NDScope} so far (every op result is registered, so this counts
      * native ops of the scope's body), or -1 when DJL's internals differ from 0.36's.
