@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import repo.core.bench.DecodeBench;
@@ -27,6 +25,7 @@ import repo.core.model.ModelOptions;
 import repo.core.model.Qwen3Config;
 import repo.core.model.Qwen3Model;
 import repo.core.text.QwenTokenizer;
+import repo.trainer.common.Checkpoints;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prefill, decode, LoRA-step, load and RL-step speed against what the machine does in the same "
@@ -80,9 +79,7 @@ final class BenchCommand implements Callable<Integer> {
             f.put("load_vs_raw", load.ratio());
         } finally {
             if (tmp != null) {
-                try (Stream<Path> all = Files.walk(tmp)) {
-                    all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                Checkpoints.deleteTree(tmp);
             }
         }
         Map<String, Double> rl = rlConfig == null ? null : RlBench.run(rlConfig, rlSteps);

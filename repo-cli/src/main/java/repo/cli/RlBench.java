@@ -3,12 +3,11 @@ package repo.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import repo.trainer.Trainers;
+import repo.trainer.common.Checkpoints;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 
@@ -50,9 +49,7 @@ final class RlBench {
             all.putAll(out);
             return all;
         } finally {
-            try (Stream<Path> all = Files.walk(tmp)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Checkpoints.deleteTree(tmp);
         }
     }
 }
