@@ -27,15 +27,18 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "model shape when the config's model folder is not on this machine (e.g. qwen3-32b)")
     String preset;
     @Option(names = "--prompt-tokens", defaultValue = "512", description = "prompt length (default: ${DEFAULT-VALUE})") int promptTokens;
-    @Option(names = "--checkpointing", description = "gradient checkpointing per decoder layer") boolean checkpointing;
+    @Option(names = "--checkpointing", negatable = true, description = "gradient checkpointing per decoder layer "
+            + "(default: the config's train.gradient_checkpointing)") Boolean checkpointingFlag;
     @Option(names = "--micro-batch", description = "sequences per forward/backward (default: ppo.minibatch_size)") Integer microBatch;
     @Option(names = "--rollout-chunk", description = "sequences generated at once (default: all of a step's rollouts)") Integer rolloutChunk;
-    @Option(names = "--logits-chunk", defaultValue = "0", description = "LM-head rows at a time; 0 = the whole (B, T, V) (default: ${DEFAULT-VALUE})")
-    int logitsChunk;
+    @Option(names = "--logits-chunk", paramLabel = "N", description = "LM-head rows at a time; 0 = the whole (B, T, V) (default: the config's train.logits_chunk)")
+    Integer logitsChunkFlag;
 
     @Override
     public Integer call() {
         TrainConfig c = TrainConfig.load(config);
+        boolean checkpointing = checkpointingFlag != null ? checkpointingFlag : c.train().gradientCheckpointing();
+        int logitsChunk = logitsChunkFlag != null ? logitsChunkFlag : c.train().logitsChunk();
         Qwen3Config shape = shape(c);
         boolean rl = c.algorithm() == Algorithm.PPO || c.algorithm() == Algorithm.GRPO || c.algorithm() == Algorithm.REPO;
         boolean critic = c.algorithm() == Algorithm.PPO || c.algorithm() == Algorithm.REPO;

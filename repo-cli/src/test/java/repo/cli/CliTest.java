@@ -121,7 +121,8 @@ class CliTest {
 
     @Test
     void benchReportsRatiosToGemm() {
-        Result r = run("bench", "--preset", "tiny", "--prompt-tokens", "8", "--decode-steps", "2", "--reps", "1");
+        Result r = run("bench", "--preset", "tiny", "--prompt-tokens", "8", "--decode-steps", "2", "--reps", "1", "--train-batch", "1",
+                "--train-tokens", "8", "--kv-new-tokens", "4");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("GEMM GFLOP/s").contains("prefill 1x8").contains("decode 1x2").contains("lora step 1x8");
     }

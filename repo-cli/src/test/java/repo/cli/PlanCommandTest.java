@@ -37,4 +37,23 @@ class PlanCommandTest {
         assertThat(noShape.code()).isNotZero();
         assertThat(noShape.err()).contains("absent-model").contains("--preset");
     }
+
+    /** Without the flags the plan reads train.gradient_checkpointing and train.logits_chunk; a flag overrides the config. */
+    @Test
+    void theMemoryKnobsComeFromTheConfigUnlessFlagged() throws Exception {
+        Path config = Files.writeString(tmp.resolve("sft.yaml"), """
+                algorithm: sft
+                model: %s
+                output: %s
+                data: {train: sft.jsonl}
+                train: {gradient_checkpointing: true, logits_chunk: 256}
+                """.formatted(tmp.resolve("absent-model"), tmp.resolve("run")));
+        CliTest.Result fromConfig = CliTest.run("plan", "--config", config.toString(), "--preset", "qwen3-0.6b");
+        assertThat(fromConfig.code()).as(fromConfig.err()).isZero();
+        assertThat(fromConfig.out()).contains("checkpointing on").contains("logits chunk 256 rows");
+        CliTest.Result flagged = CliTest.run("plan", "--config", config.toString(), "--preset", "qwen3-0.6b", "--no-checkpointing",
+                "--logits-chunk", "0");
+        assertThat(flagged.code()).as(flagged.err()).isZero();
+        assertThat(flagged.out()).contains("checkpointing off").contains("logits chunk off");
+    }
 }

@@ -8,6 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import repo.core.model.ActivationMemory;
+import repo.core.model.DeferredBackward;
+import repo.core.model.Forward;
 import repo.core.model.KvCache;
 import repo.core.model.Qwen3Config;
 import repo.core.model.Qwen3Model;
@@ -27,21 +30,6 @@ public final class ForwardBench {
         }
     }
 
-    /** FLOP/s of an n×n×n fp32 matmul on the model's device (best of {@code reps}). */
-    public static double gemmFlopsPerSecond(NDManager m, int n, int reps) {
-        double best = Double.MAX_VALUE;
-        try (NDScope scope = new NDScope()) {
-            NDArray a = m.randomNormal(new Shape(n, n)), b = m.randomNormal(new Shape(n, n));
-            a.matMul(b).getFloat(0, 0); // warm-up
-            for (int i = 0; i < reps; i++) {
-                long t0 = System.nanoTime();
-                a.matMul(b).getFloat(0, 0);
-                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-            }
-        }
-        return 2.0 * n * n * n / best;
-    }
-
     /** Matmul FLOPs of a forward over {@code t} new tokens with {@code past} cached, LM head on {@code headRows} rows. */
     public static double forwardFlops(Qwen3Config c, long t, long past, long headRows) {
         long h = c.hiddenSize(), q = (long) c.numAttentionHeads() * c.headDim(), kv = (long) c.numKeyValueHeads() * c.headDim();
@@ -51,16 +39,16 @@ public final class ForwardBench {
         return linear + attention + 2.0 * headRows * h * c.vocabSize();
     }
 
-    /** Prefill of {@code batch} × {@code t} tokens and {@code steps} decode steps, each timed best-of-reps. */
-    public static List<Figure> run(Qwen3Model model, int batch, int t, int steps, int reps) {
+    /**
+     * Prefill of {@code batch} × {@code t} tokens and {@code steps} decode steps, each timed best-of-reps, and a LoRA
+     * training step on {@code trainBatch} × {@code trainT} tokens; ratios against {@code gemm} FLOP/s
+     * ({@link MachineBench#gemmFlopsPerSecond}).
+     */
+    public static List<Figure> run(Qwen3Model model, int batch, int t, int steps, int reps, int trainBatch, int trainT, double gemm) {
         NDManager m = model.manager();
         Qwen3Config c = model.config();
-        double gemm = gemmFlopsPerSecond(m, 1024, 5);
         List<Figure> out = new ArrayList<>();
-        long[] ids = new long[batch * t];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = (i * 7919L) % 150000;
-        }
+        long[] ids = flatIds(batch, t, c.vocabSize());
         double prefill = Double.MAX_VALUE, decode = Double.MAX_VALUE;
         for (int r = 0; r < reps + 1; r++) {
             try (NDManager sub = m.newSubManager(); KvCache cache = model.newCache(sub, batch, t + steps)) {
@@ -95,16 +83,26 @@ public final class ForwardBench {
         }
         out.add(new Figure("decode " + batch + "x" + steps, decode, decodeFlops, gemm,
                 String.format(java.util.Locale.ROOT, "%.1f tokens/s", batch * steps / decode)));
-        out.add(loraTrainStep(model, ids, batch, t, reps, gemm));
+        out.add(loraTrainStep(model, trainBatch, trainT, reps, gemm));
         return out;
+    }
+
+    private static long[] flatIds(int batch, int t, int vocab) {
+        long[] ids = new long[batch * t];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(DecodeBench.ids(t, r, vocab), 0, ids, r * t, t);
+        }
+        return ids;
     }
 
     /**
      * One LoRA training step's forward and backward (rank 16 on all seven projections, next-token loss on every
-     * position). The base is frozen, so backward computes input gradients only: about the forward's matmul FLOPs
-     * again, counted as 2 × forward (LoRA's own FLOPs are negligible and left out).
+     * position, the LM head through {@link repo.core.model.ChunkedLogProbs} 1,024 rows at a time, so no (B, T, V)
+     * array). The base is frozen, so backward computes input gradients only: about the forward's matmul FLOPs again,
+     * counted as 2 × forward (LoRA's own FLOPs and the chunked head's recompute are left out).
      */
-    private static Figure loraTrainStep(Qwen3Model model, long[] ids, int batch, int t, int reps, double gemm) {
+    private static Figure loraTrainStep(Qwen3Model model, int batch, int t, int reps, double gemm) {
+        long[] ids = flatIds(batch, t, model.config().vocabSize());
         model.addAdapter("bench", repo.core.model.LoraConfig.of(16, 32), 0);
         double best = Double.MAX_VALUE;
         try {
@@ -113,10 +111,11 @@ public final class ForwardBench {
                      ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
                     NDArray input = sub.create(ids, new Shape(batch, t));
                     long t0 = System.nanoTime();
-                    NDArray logits = model.with("bench").forward(input, null, null);             // (B, T, V)
-                    NDArray next = input.get(new NDIndex(":, 1:")).expandDims(-1);               // (B, T-1, 1)
-                    NDArray loss = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1).gather(next, -1).mean().neg();
-                    gc.backward(loss);
+                    DeferredBackward rest = new DeferredBackward();
+                    Forward pass = model.with("bench").saving(new ActivationMemory(false, 1024), rest);
+                    NDArray hidden = pass.hidden(input, null, null).get(new NDIndex(":, :-1, :"));  // (B, T-1, h)
+                    NDArray next = input.get(new NDIndex(":, 1:"));                                  // (B, T-1)
+                    rest.backward(gc, pass.tokenLogProbs(hidden, next, 1.0, false).logProbs().mean().neg());
                     if (r > 0) {
                         best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                     }

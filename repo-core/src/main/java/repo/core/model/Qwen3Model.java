@@ -504,32 +504,136 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** Final hidden states (post final norm) with the adapter {@code pass} names: see {@link Forward#hidden}. */
     NDArray hidden(NDArray ids, NDArray attentionMask, KvCache cache, Forward pass) {
+        Stages st = stages(ids, attentionMask, cache, pass);
+        NDArray x = st.embedded();                                          // (B, T, h)
+        for (int i = 0; i < layers.length; i++) {
+            x = st.layer(i, x);                                             // (B, T, h)
+        }
+        return st.finish(x);                                                // (B, T, h)
+    }
+
+    /**
+     * One forward taken apart (for gradient checkpointing, {@link CheckpointedForward}): the embedded input, the
+     * rotary tables and mask its layers share, each decoder layer, and the final norm.
+     */
+    Stages stages(NDArray ids, NDArray attentionMask, KvCache cache, Forward pass) {
         adapters.check(pass.adapter());
-        long b = ids.getShape().get(0), t = ids.getShape().get(1);
+        long t = ids.getShape().get(1);
         int past = cache == null ? 0 : cache.length();
-        NDArray x = computeWeight(embed.get(new NDIndex("{}", ids.flatten()))).reshape(b, t, config.hiddenSize()); // (B, T, h)
         NDArray pos = positions(ids, attentionMask, past);                  // (B, T) fp32
         NDArray freqs = pos.expandDims(-1).mul(invFreq);                   // (B, T, D/2)
         NDArray emb = NDArrays.concat(new NDList(freqs, freqs), -1).expandDims(1); // (B, 1, T, D)
-        NDArray cos = emb.cos(), sin = emb.sin();
-        NDArray mask = additiveMask(ids, attentionMask, past);             // (B, 1, 1, T, S)
-        int here = 0;                                                        // device index x lives on
-        for (int i = 0; i < layers.length; i++) {
-            if (placement.deviceOf(i) != here) {                             // a device boundary: x and the inputs move
-                here = placement.deviceOf(i);
-                Device d = onDevice[here].getDevice();
-                x = onto(x, here);
-                cos = cos.toDevice(d, false);
-                sin = sin.toDevice(d, false);
-                mask = mask.toDevice(d, false);
+        return new Stages(ids, emb.cos(), emb.sin(), additiveMask(ids, attentionMask, past), cache, (int) t, pass,
+                dropoutSeeds(ids.getManager(), pass));
+    }
+
+    /**
+     * With LoRA dropout on, L + 1 seeds drawn from torch's generator: layer i draws its masks after seeding the
+     * generator with seed i, and the last seed reseeds it after the final layer. A layer's masks are then a function of
+     * the generator's state when the forward began, so a recomputed layer ({@link CheckpointedForward}) draws the same
+     * masks, and what draws after the forward does not depend on how many masks the layers drew. Null without dropout.
+     */
+    private int[] dropoutSeeds(NDManager m, Forward pass) {
+        if (!pass.dropout() || pass.adapter() == null || adapters.config(pass.adapter()).dropout() == 0) {
+            return null;
+        }
+        try (NDArray seeds = m.randomInteger(0, Integer.MAX_VALUE, new Shape(layers.length + 1), DataType.INT32)) {
+            return seeds.toIntArray();
+        }
+    }
+
+    /**
+     * Whether a forward with {@code pass} computes anything with a gradient: the base weights are trainable
+     * (full-parameter training), or its adapter's are and the adapter is not merged.
+     */
+    boolean trains(Forward pass) {
+        String a = pass.adapter();
+        return embeddingTrainable() || a != null && !a.equals(adapters.merged())
+                && adapters.parameters(a).stream().anyMatch(NDArray::hasGradient);
+    }
+
+    /** Whether the embedding is a trainable leaf (full-parameter training makes every base weight one). */
+    boolean embeddingTrainable() {
+        return embed.hasGradient();
+    }
+
+    int numLayers() {
+        return layers.length;
+    }
+
+    /** The arrays one forward shares between its layers; see {@link #stages}. */
+    final class Stages {
+        private final NDArray ids;                 // (B, T)
+        private final NDArray[] cos, sin, mask;    // per device index: (B, 1, T, D) twice, (B, 1, 1, T, S); 0 made here
+        private final KvCache cache;
+        private final int t;
+        private final Forward pass;
+        private final int[] seeds;                 // per-layer dropout seeds and one after the last, or null
+
+        private Stages(NDArray ids, NDArray cos, NDArray sin, NDArray mask, KvCache cache, int t, Forward pass, int[] seeds) {
+            this.ids = ids;
+            this.cos = new NDArray[onDevice.length];
+            this.sin = new NDArray[onDevice.length];
+            this.mask = new NDArray[onDevice.length];
+            this.cos[0] = cos;
+            this.sin[0] = sin;
+            this.mask[0] = mask;
+            this.cache = cache;
+            this.t = t;
+            this.pass = pass;
+            this.seeds = seeds;
+        }
+
+        /** E[ids]: (B, T) -> (B, T, h) */
+        NDArray embedded() {
+            long b = ids.getShape().get(0);
+            return computeWeight(embed.get(new NDIndex("{}", ids.flatten()))).reshape(b, t, config.hiddenSize());
+        }
+
+        /**
+         * Decoder layer i on its device, its dropout masks drawn from its own seed: (B, T, h) -> (B, T, h). x comes from
+         * layer i - 1 (or the embedding) and is copied over when that ran on another device.
+         */
+        NDArray layer(int i, NDArray x) {
+            int d = placement.deviceOf(i);
+            if (d != (i == 0 ? 0 : placement.deviceOf(i - 1))) {
+                x = onto(x, d);
             }
-            x = layers[i].forward(x, cos, sin, mask, cache, i, pass);
+            if (cos[d] == null) {                                           // the tables' first use on device d
+                Device at = onDevice[d].getDevice();
+                cos[d] = cos[0].toDevice(at, false);
+                sin[d] = sin[0].toDevice(at, false);
+                mask[d] = mask[0].toDevice(at, false);
+            }
+            reseed(i);
+            return layers[i].forward(x, cos[d], sin[d], mask[d], cache, i, pass);
         }
-        if (cache != null) {
-            cache.advance((int) t);
+
+        /** Torch's generator reseeded as the full forward leaves it after its last layer (no-op without dropout). */
+        void reseedAfterLayers() {
+            reseed(layers.length);
         }
-        x = here == 0 ? x : onto(x, 0);                                      // back to the head's device
-        return rmsNorm(x, computeWeight(finalNorm), (float) config.rmsNormEps());
+
+        private void reseed(int k) {
+            if (seeds != null) {
+                Engine.getInstance().setRandomSeed(seeds[k]);
+            }
+        }
+
+        /** Final norm, and the cache advanced past this forward's tokens: (B, T, h) -> (B, T, h) */
+        NDArray finish(NDArray x) {
+            reseedAfterLayers();
+            x = placement.deviceOf(layers.length - 1) == 0 ? x : onto(x, 0);  // back to the head's device
+            if (cache != null) {
+                cache.advance(t);
+            }
+            return rmsNorm(x, computeWeight(finalNorm), (float) config.rmsNormEps());
+        }
+    }
+
+    /** The LM head (V, h) in the compute dtype (the embedding when tied; an fp32 copy of fp16-stored weights). */
+    NDArray lmHeadWeight() {
+        return computeWeight(lmHead);
     }
 
     /**
@@ -544,7 +648,7 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** (B, T, h) -> (B, T, V): the LM head (no adapter touches it). */
     public NDArray logits(NDArray hidden) {
-        return JniUtils.linear((PtNDArray) hidden, (PtNDArray) computeWeight(lmHead), null);
+        return JniUtils.linear((PtNDArray) hidden, (PtNDArray) lmHeadWeight(), null);
     }
 
     /**

@@ -68,19 +68,10 @@ public final class PolicyLoss {
     public record Result(NDArray loss, NDArray clipFraction, NDArray dualClipFraction, NDArray approxKl) {
     }
 
-    /** (…, V) logits → (…, V) log-probabilities of the distribution sampled at temperature T: log_softmax(logits / T). */
-    public static NDArray logProbs(NDArray logits, double temperature) {
-        checkTemperature(temperature);
-        return temperature == 1.0 ? logits.logSoftmax(-1) : logits.div((float) temperature).logSoftmax(-1);
-    }
-
-    /** Entropy of each position's distribution at temperature T: (…, V) logits → (…). */
-    public static NDArray entropy(NDArray logits, double temperature) {
-        NDArray logProbs = logProbs(logits, temperature);
-        return logProbs.exp().mul(logProbs).sum(new int[] {-1}).neg();
-    }
-
-    /** Double-precision reference of {@link #logProbs}: one row of logits. */
+    /**
+     * log_softmax(logits / T) of one row of logits, in double precision: the reference for the trainers' tensor
+     * computation ({@code ChunkedLogProbs}, whole or chunked).
+     */
     public static double[] logProbs(double[] logits, double temperature) {
         checkTemperature(temperature);
         double max = Double.NEGATIVE_INFINITY;

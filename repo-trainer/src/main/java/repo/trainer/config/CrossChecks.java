@@ -17,6 +17,10 @@ final class CrossChecks {
             throw new ConfigError("full_parameter", "true is not supported by algorithm " + name,
                     "false (policy and critic are LoRA adapters on one frozen base)");
         }
+        if (fullParameter && train.logitsChunk() > 0) {
+            throw new ConfigError("train.logits_chunk", train.logitsChunk() + " with full_parameter: true (a chunked LM head "
+                    + "recomputes its softmax in the backward and needs the head frozen; full-parameter training trains it)", "0");
+        }
         if (optim.warmupSteps() > train.maxSteps()) {
             throw new ConfigError("optim.warmup_steps", optim.warmupSteps() + " is more than train.max_steps (" + train.maxSteps() + ")",
                     "an integer in [0, " + train.maxSteps() + "]");

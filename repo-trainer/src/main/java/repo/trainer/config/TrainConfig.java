@@ -155,13 +155,20 @@ public record TrainConfig(
      * tokens (gradients accumulate over them), 100 steps, a checkpoint every 50 steps keeping 2, examples of
      * at most 2048 tokens (longer ones are an error naming the example), and 3 non-finite updates in a row stop
      * the run.
+     *
+     * @param gradientCheckpointing keep only each decoder layer's input in training forwards and recompute the layer
+     *     in the backward: same loss and gradients, activation memory L × (B, T, h) plus one layer [false]
+     * @param logitsChunk run the LM head and its log-softmax this many positions at a time in training losses (no
+     *     (B, T, V) logits); 0 = all at once [0]. Needs a frozen LM head (LoRA training)
      */
     public record LoopSection(@JsonProperty("batch_size") Integer batchSize,
                               @JsonProperty("micro_batch_tokens") Integer microBatchTokens,
                               @JsonProperty("max_steps") Integer maxSteps, @JsonProperty("save_every") Integer saveEvery,
                               @JsonProperty("keep_last") Integer keepLast, @JsonProperty("log_every") Integer logEvery,
                               @JsonProperty("max_length") Integer maxLength, Boolean progress,
-                              @JsonProperty("max_nonfinite_in_a_row") Integer maxNonfiniteInARow) {
+                              @JsonProperty("max_nonfinite_in_a_row") Integer maxNonfiniteInARow,
+                              @JsonProperty("gradient_checkpointing") Boolean gradientCheckpointing,
+                              @JsonProperty("logits_chunk") Integer logitsChunk) {
         public LoopSection {
             batchSize = Check.positive("train.batch_size", batchSize, 8);
             microBatchTokens = Check.positive("train.micro_batch_tokens", microBatchTokens, 4096);
@@ -172,6 +179,13 @@ public record TrainConfig(
             maxLength = Check.integer("train.max_length", maxLength, 2048, 2, 1 << 20);
             progress = progress == null || progress;
             maxNonfiniteInARow = Check.positive("train.max_nonfinite_in_a_row", maxNonfiniteInARow, 3);
+            gradientCheckpointing = gradientCheckpointing != null && gradientCheckpointing;
+            logitsChunk = Check.integer("train.logits_chunk", logitsChunk, 0, 0, 1_000_000_000);
+        }
+
+        /** How training forwards save activation memory. */
+        public repo.core.model.ActivationMemory memory() {
+            return new repo.core.model.ActivationMemory(gradientCheckpointing, logitsChunk);
         }
 
         /** A bar with ETA on a terminal, or with {@code progress: false} a plain line every {@code log_every} steps on stderr. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import repo.core.model.DeferredBackward;
 import repo.core.model.Forward;
 import repo.trainer.algo.PreferenceLosses;
 import repo.trainer.config.TrainConfig;
@@ -56,7 +57,7 @@ public final class DpoTrainer {
             List<Example> out = new ArrayList<>();
             for (PairExample p : pairs) {
                 try (NDScope scope = new NDScope()) {
-                    float[] lp = sequenceLogProbs(tm.model().base(), List.of(p)).toFloatArray();  // [chosen, rejected]
+                    float[] lp = sequenceLogProbs(tm.reference(), List.of(p)).toFloatArray();  // [chosen, rejected]
                     out.add(new Example(p, lp[0], lp[1]));
                 }
             }
@@ -102,8 +103,8 @@ public final class DpoTrainer {
         }
 
         @Override
-        public Part loss(List<Example> micro, double normalizer) {
-            NDArray m = margins(tm.trained(true), micro);                                               // (B)
+        public Part loss(List<Example> micro, double normalizer, DeferredBackward rest) {
+            NDArray m = margins(tm.training(rest), micro);                                               // (B)
             NDArray loss = Scalars.div(PreferenceLosses.negLogSigmoid(m).sum(), (float) normalizer);   // −log σ(margin)
             double correct = m.gt(0).toType(DataType.FLOAT32, false).sum().getFloat();
             return new Part(loss, Map.of("reward_margin", m.sum().getFloat() / normalizer, "accuracy", correct / normalizer),

@@ -1,6 +1,7 @@
 package repo.trainer.loop;
 
 import ai.djl.ndarray.NDArray;
+import repo.core.model.DeferredBackward;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,9 +24,11 @@ public interface Objective<E> {
     /**
      * The loss of one micro-batch divided by the step's {@code normalizer}, so that summing over the
      * micro-batches of a step gives the step's mean; metrics likewise (partial means that add up).
-     * Called inside a gradient collector and an {@code NDScope}.
+     * Called inside a gradient collector and an {@code NDScope}; the caller's backward is
+     * {@code rest.backward(gc, loss)}, so the loss's training forwards save memory through {@code rest}
+     * ({@link TrainableModel#training}).
      */
-    Part loss(List<E> micro, double normalizer);
+    Part loss(List<E> micro, double normalizer, DeferredBackward rest);
 
     /** The trainable leaves, in a fixed order (the optimiser state is keyed by position). */
     List<NDArray> parameters();

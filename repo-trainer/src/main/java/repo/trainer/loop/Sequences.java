@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import repo.core.model.ChunkedLogProbs;
 import repo.core.model.Forward;
 import repo.core.text.ChatFormat;
 import repo.core.text.ChatTokens;
@@ -182,24 +183,41 @@ public final class Sequences {
 
     /** {@link TokenLogProbs} of {@code b} under the forward {@code pass}. */
     public static TokenLogProbs tokenLogProbs(Forward pass, Batch b, boolean entropy) {
-        return tokenLogProbs(windowLogits(pass, b), b, entropy, 1.0);
-    }
-
-    /** (B, W, V) logits of the window positions under {@code pass}: the LM head runs only there. */
-    public static NDArray windowLogits(Forward pass, Batch b) {
-        NDArray hidden = pass.hidden(b.ids(), b.mask(), null);                                   // (B, T, h)
-        return pass.model().logits(hidden.get(new NDIndex(":, {}:-1, :", b.offset())));          // (B, W, V)
+        return tokenLogProbs(pass, b, entropy, 1.0);
     }
 
     /**
-     * {@link TokenLogProbs} from window logits at temperature T: log-probs of {@code log_softmax(logits / T)}, the
-     * distribution a sampler at temperature T draws from (RL uses its sampling temperature; 1.0 is the model itself).
+     * {@link TokenLogProbs} of {@code b} under {@code pass} at temperature T: log-probs of {@code log_softmax(logits / T)},
+     * the distribution a sampler at temperature T draws from (RL uses its sampling temperature; 1.0 is the model
+     * itself). The LM head runs on the window only, whole or in chunks as the forward's
+     * {@link repo.core.model.ActivationMemory} says ({@link Forward#tokenLogProbs}).
      */
-    public static TokenLogProbs tokenLogProbs(NDArray windowLogits, Batch b, boolean entropy, double temperature) {
-        NDArray ls = repo.trainer.algo.PolicyLoss.logProbs(windowLogits, temperature);          // (B, W, V)
-        NDArray next = b.ids().get(new NDIndex(":, {}:", b.offset() + 1)).expandDims(-1);        // (B, W, 1)
-        NDArray logp = ls.gather(next, -1).squeeze(-1);                                          // (B, W)
-        return new TokenLogProbs(logp, entropy ? ls.exp().mul(ls).sum(new int[] {-1}).neg() : null);
+    public static TokenLogProbs tokenLogProbs(Forward pass, Batch b, boolean entropy, double temperature) {
+        return tokenLogProbs(pass, pass.hidden(b.ids(), b.mask(), null), b, entropy, temperature);
+    }
+
+    /** As {@link #tokenLogProbs(Forward, Batch, boolean, double)}, from {@code pass}'s hidden states (B, T, h) of {@code b}. */
+    public static TokenLogProbs tokenLogProbs(Forward pass, NDArray hidden, Batch b, boolean entropy, double temperature) {
+        return of(pass.tokenLogProbs(window(hidden, b), nextTokens(b), temperature, entropy));
+    }
+
+    /** (B, W, V) logits of the window positions from hidden states (B, T, h) of {@code b}: the LM head runs only there. */
+    public static NDArray windowLogits(Forward pass, NDArray hidden, Batch b) {
+        return pass.model().logits(window(hidden, b));                                           // (B, W, V)
+    }
+
+    /** (B, T, h) -> (B, W, h): the positions that predict a target of some row. */
+    private static NDArray window(NDArray hidden, Batch b) {
+        return hidden.get(new NDIndex(":, {}:-1, :", b.offset()));
+    }
+
+    /** (B, W): the token each window position predicts. */
+    private static NDArray nextTokens(Batch b) {
+        return b.ids().get(new NDIndex(":, {}:", b.offset() + 1));
+    }
+
+    private static TokenLogProbs of(ChunkedLogProbs.Result r) {
+        return new TokenLogProbs(r.logProbs(), r.entropy());
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import repo.core.model.DeferredBackward;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -69,11 +70,12 @@ public final class SupervisedMethod<E> implements TrainingMethod<E> {
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (List<E> micro : micros) {
             try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Objective.Part part = objective.loss(micro, normalizer);
+                DeferredBackward rest = new DeferredBackward();
+                Objective.Part part = objective.loss(micro, normalizer, rest);
                 loss += part.loss().getFloat();
                 tokens += part.tokens();
                 part.metrics().forEach((k, v) -> metrics.merge(k, v, Double::sum));
-                gc.backward(part.loss());
+                rest.backward(gc, part.loss());
             }
         }
         return new Accumulated(loss, tokens, metrics);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import repo.core.io.PeftAdapters;
 import repo.core.io.SafetensorsWriter;
+import repo.core.model.DeferredBackward;
 import repo.core.model.Forward;
 import repo.core.model.NoGrad;
 import repo.core.model.Qwen3Model;
@@ -70,6 +71,22 @@ public final class TrainableModel implements AutoCloseable {
      */
     public Forward trained(boolean dropout) {
         return (adapter == null ? model.base() : model.with(adapter)).dropout(dropout);
+    }
+
+    /**
+     * The training forward of a loss: {@code trained(true)} saving activation memory as {@code train.gradient_checkpointing}
+     * and {@code train.logits_chunk} say; the loss's backward is {@code rest.backward(gc, loss)}.
+     */
+    public Forward training(DeferredBackward rest) {
+        return trained(true).saving(config.train().memory(), rest);
+    }
+
+    /**
+     * The base weights alone (the DPO reference), with the training forwards' LM head (whole or chunked as
+     * {@code train.logits_chunk} says), so reference and policy log-probs are computed alike. Without gradients.
+     */
+    public Forward reference() {
+        return model.base().saving(config.train().memory(), new DeferredBackward());
     }
 
     /** Runs {@code body} without gradients (held-out evaluation; its forwards use {@code trained(false)}). */

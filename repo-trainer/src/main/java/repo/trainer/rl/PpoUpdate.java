@@ -1,5 +1,6 @@
 package repo.trainer.rl;
 
+import repo.core.model.DeferredBackward;
 import repo.core.model.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -130,12 +131,13 @@ final class PpoUpdate {
         TrainConfig.PpoSection p = config.ppo();
         try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Sequences.Batch b = passes.batch(micro.stream().map(Rollout.Experience::rollout).toList());
-            NDArray v = passes.values(b);
+            DeferredBackward rest = new DeferredBackward();
+            NDArray v = passes.values(b, rest);
             NDArray mask = b.targetWindow().toType(v.getDataType(), false);
             PpoLosses.Clipped vl = PpoLosses.value(v, b.window(rows(micro, e -> e.old().values()), v),
                     b.window(rows(micro, e -> toFloat(e.returns())), v), mask, p.valueClip().floatValue());
             NDArray loss = Scalars.mul(vl.loss(), p.vfCoef().floatValue() * w);
-            gc.backward(loss);
+            rest.backward(gc, loss);
             return RlMetrics.Minibatch.ZERO.withValue(loss.getFloat(), vl.loss().getFloat() * w, vl.clipFraction().getFloat() * w);
         }
     }
@@ -146,7 +148,8 @@ final class PpoUpdate {
         PolicyLoss.Aggregation agg = p.aggregation(config.algorithm());
         try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Sequences.Batch b = passes.batch(micro.stream().map(Rollout.Experience::rollout).toList());
-            Sequences.TokenLogProbs pol = passes.policy(b, p.entropyCoef() > 0);
+            DeferredBackward rest = new DeferredBackward();
+            Sequences.TokenLogProbs pol = passes.policy(b, p.entropyCoef() > 0, rest);
             NDArray mask = b.targetWindow().toType(pol.logp().getDataType(), false);                  // (B, W)
             NDArray old = b.window(rows(micro, e -> e.old().logp()), pol.logp());
             if (first != null) { // 0 when the update starts on-policy
@@ -166,7 +169,7 @@ final class PpoUpdate {
             }
             loss = Scalars.mul(loss, w);
             if (!stop) {
-                gc.backward(loss);
+                rest.backward(gc, loss);
             }
             return new RlMetrics.Minibatch(loss.getFloat(), pl.loss().getFloat() * w, pl.clipFraction().getFloat() * tokenW,
                     0, 0, pl.dualClipFraction().getFloat() * tokenW, approxKl * tokenW, stop, true);

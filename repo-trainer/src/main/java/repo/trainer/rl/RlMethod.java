@@ -96,13 +96,18 @@ public final class RlMethod implements TrainingMethod<Sample> {
     /** One RL step in numbered phases. */
     @Override
     public MetricsLog.Entry step(int step, List<Sample> prompts, Optimizers optimizers, double lr) throws IOException {
+        long t0 = System.nanoTime();                                                      // phase times: time_*_s, `repo bench`
         List<Rollout> rollouts = rollout(step, prompts);                                  // 1. sample completions
+        long t1 = System.nanoTime();
         List<Rollout.Scored> scored = score(step, rollouts);                              // 2. reward sources
+        long t2 = System.nanoTime();
         RolloutShaping.Shaped shaped = RolloutShaping.shape(config, scored);              // 3. clip, overlong, dynamic sampling
         List<Rollout.Evaluated> all = evaluate(shaped.scored());                          // 4. old policy, base, critic
+        long t3 = System.nanoTime();
         List<Rollout.Experience> kept = advantages(all);                            // 5. GAE or group normalisation
         double beta = state.klCoef;
         RlMetrics.Update u = update.run(step, kept, optimizers, lr, beta);                // 6. clipped updates
+        metrics.phases(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);
         engine.policyChanged();                                                           //    a remote engine reloads it
         MetricsLog.Entry e = metrics.entry(step, lr, all, kept, u, models.hasCritic(),    // 7. diagnostics
                 new RlMetrics.Shaping(shaped.truncationRate(), shaped.zeroSpreadShare(), beta));

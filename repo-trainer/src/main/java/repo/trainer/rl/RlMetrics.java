@@ -23,6 +23,15 @@ import repo.trainer.common.MetricsLog;
  */
 final class RlMetrics {
     private double genTokens, genSeconds;
+    private final double[] phaseSeconds = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+
+    /** Wall time of the step's phases in ns: generation, scoring, old log-probs (with reference and values), update. */
+    void phases(long generation, long scoring, long oldLogProbs, long update) {
+        phaseSeconds[0] = generation / 1e9;
+        phaseSeconds[1] = scoring / 1e9;
+        phaseSeconds[2] = oldLogProbs / 1e9;
+        phaseSeconds[3] = update / 1e9;
+    }
 
     void generation(long tokens, double seconds) {
         genTokens = tokens;
@@ -144,6 +153,10 @@ final class RlMetrics {
         }
         m.put("gen_tokens_per_s", genTokens / genSeconds);
         m.put("train_tokens_per_s", u.trainTokensPerSecond);
+        m.put("time_generation_s", phaseSeconds[0]);
+        m.put("time_scoring_s", phaseSeconds[1]);
+        m.put("time_old_logprobs_s", phaseSeconds[2]);
+        m.put("time_update_s", phaseSeconds[3]);
         return new MetricsLog.Entry(step, avg(u.loss), lr, avg(u.policyNorm), u.trainTokensPerSecond, m);
     }
 

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
+import repo.core.model.DeferredBackward;
+import repo.core.model.Forward;
 import repo.core.model.NoGrad;
 import repo.trainer.algo.PolicyLoss;
 import repo.trainer.config.TrainConfig;
@@ -31,9 +33,17 @@ final class RlPasses {
         return Sequences.batch(models.model().manager(), rollouts.stream().map(Rollout::tokens).toList());
     }
 
-    /** The policy's (B, W) log-probs and, when asked, entropies, from {@code log_softmax(logits / T)} at the sampling temperature. */
-    Sequences.TokenLogProbs policy(Sequences.Batch b, boolean entropy) {
-        return Sequences.tokenLogProbs(Sequences.windowLogits(models.policy(), b), b, entropy, sampling.temperature());
+    /**
+     * The policy's (B, W) log-probs and, when asked, entropies, from {@code log_softmax(logits / T)} at the sampling
+     * temperature; a training forward saves memory as {@code train.gradient_checkpointing} and {@code train.logits_chunk}
+     * say, deferring part of its backward to {@code rest}.
+     */
+    Sequences.TokenLogProbs policy(Sequences.Batch b, boolean entropy, DeferredBackward rest) {
+        return Sequences.tokenLogProbs(saving(models.policy(), rest), b, entropy, sampling.temperature());
+    }
+
+    private Forward saving(Forward pass, DeferredBackward rest) {
+        return pass.saving(models.config.train().memory(), rest);
     }
 
     /** Whether top-k or top-p filter the sampling distribution (then the trainer's π_T is off-policy by a measured amount). */
@@ -41,9 +51,9 @@ final class RlPasses {
         return sampling.topK() > 0 || sampling.topP() < 1;
     }
 
-    /** The critic's (B, W) values of the state before each window position's next token. */
-    NDArray values(Sequences.Batch b) {
-        NDArray hidden = models.critic().hidden(b.ids(), b.mask(), null);                         // (B, T, h)
+    /** The critic's (B, W) values of the state before each window position's next token (checkpointed as the policy). */
+    NDArray values(Sequences.Batch b, DeferredBackward rest) {
+        NDArray hidden = saving(models.critic(), rest).hidden(b.ids(), b.mask(), null);           // (B, T, h)
         return models.valueHead().values(hidden).get(new NDIndex(":, {}:-1", b.offset()));         // (B, W)
     }
 
@@ -63,17 +73,19 @@ final class RlPasses {
     List<Rollout.OldPolicy> evaluate(List<List<Rollout>> chunks) {
         List<Rollout.OldPolicy> out = new ArrayList<>();
         double t = sampling.temperature();
+        DeferredBackward none = new DeferredBackward();    // without gradients nothing is deferred
         NoGrad.run(() -> {
             for (List<Rollout> chunk : chunks) {
                 try (NDScope scope = new NDScope()) {
                     Sequences.Batch b = batch(chunk);
-                    NDArray logits = Sequences.windowLogits(models.policy(), b);
-                    Sequences.TokenLogProbs pol = Sequences.tokenLogProbs(logits, b, true, t);
+                    Forward policy = saving(models.policy(), none);
+                    NDArray hidden = policy.hidden(b.ids(), b.mask(), null);                      // (B, T, h)
+                    // the update's own computation (whole or chunked head), so its first ratio is exactly 1
+                    Sequences.TokenLogProbs pol = Sequences.tokenLogProbs(policy, hidden, b, true, t);
                     float[][] logp = b.atTargets(pol.logp()), entropy = b.atTargets(pol.entropy());
-                    float[][] filter = filtered()
-                            ? b.atTargets(PolicyLoss.samplingFilterKl(logits, t, sampling.topK(), sampling.topP())) : null;
-                    float[][] ref = b.atTargets(Sequences.tokenLogProbs(Sequences.windowLogits(models.base(), b), b, false, t).logp());
-                    float[][] values = models.hasCritic() ? b.atTargets(values(b)) : null;
+                    float[][] filter = filtered() ? filterKl(policy, hidden, b) : null;
+                    float[][] ref = b.atTargets(Sequences.tokenLogProbs(saving(models.base(), none), b, false, t).logp());
+                    float[][] values = models.hasCritic() ? b.atTargets(values(b, none)) : null;
                     for (int r = 0; r < logp.length; r++) {
                         out.add(new Rollout.OldPolicy(logp[r], ref[r], entropy[r], values == null ? null : values[r],
                                 filter == null ? null : filter[r]));
@@ -82,5 +94,13 @@ final class RlPasses {
             }
         });
         return out;
+    }
+
+    /** Per-token KL between the sampling distribution (top-k/top-p filtered) and the policy at T, from whole window logits. */
+    private float[][] filterKl(Forward policy, NDArray hidden, Sequences.Batch b) {
+        try (NDScope scope = new NDScope()) {
+            NDArray logits = Sequences.windowLogits(policy, hidden, b);                               // (B, W, V)
+            return b.atTargets(PolicyLoss.samplingFilterKl(logits, sampling.temperature(), sampling.topK(), sampling.topP()));
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import repo.core.model.DeferredBackward;
 import repo.core.model.Forward;
 import repo.core.model.ScoreHead;
 import repo.rewards.rm.ScoreStats;
@@ -89,8 +90,8 @@ public final class RmTrainer {
         }
 
         @Override
-        public Part loss(List<PairExample> micro, double normalizer) {
-            Scores r = scores(tm.trained(true), micro);
+        public Part loss(List<PairExample> micro, double normalizer, DeferredBackward rest) {
+            Scores r = scores(tm.training(rest), micro);
             NDArray diff = r.chosen().sub(r.rejected());                                               // (B)
             NDArray loss = Scalars.div(PreferenceLosses.bradleyTerry(r.chosen(), r.rejected()).sum(), (float) normalizer); // −log σ(rc − rr)
             double correct = diff.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import repo.core.model.DeferredBackward;
 import repo.core.model.Forward;
 import repo.core.text.ChatFormat;
 import repo.trainer.config.TrainConfig;
@@ -74,8 +75,8 @@ public final class SftTrainer {
         }
 
         @Override
-        public Part loss(List<Tokens> micro, double normalizer) {
-            return nll(tm.trained(true), micro, normalizer);
+        public Part loss(List<Tokens> micro, double normalizer, DeferredBackward rest) {
+            return nll(tm.training(rest), micro, normalizer);
         }
 
         private Part nll(Forward pass, List<Tokens> micro, double normalizer) {

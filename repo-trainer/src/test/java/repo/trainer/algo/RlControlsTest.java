@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import repo.core.model.ChunkedLogProbs;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -28,19 +29,27 @@ class RlControlsTest {
         assertThat(PolicyLoss.logProbs(new double[] {1, 2, 3}, 2)).containsExactly(new double[] {-1.68026967, -1.18026967, -0.68026967},
                 within(1e-8));
         try (NDManager m = Engine.getInstance().newBaseManager()) {
-            NDArray logits = m.create(new float[] {1, 2, 3, 0, 0, 0}, new Shape(2, 3));
-            float[] got = PolicyLoss.logProbs(logits, 0.5).toFloatArray();
+            // the trainers' computation (ChunkedLogProbs.whole): rows [1,2,3] and [0,0,0], each at three positions whose
+            // targets are 0, 1, 2, so the gathered log-probs are the whole rows
+            NDArray logits = m.create(new float[] {1, 2, 3, 1, 2, 3, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, new Shape(2, 3, 3));
+            NDArray targets = m.create(new long[] {0, 1, 2, 0, 1, 2}, new Shape(2, 3));
+            ChunkedLogProbs.Result r = ChunkedLogProbs.whole(logits, targets, 0.5, true);
+            float[] got = r.logProbs().toFloatArray();
             assertThat(java.util.Arrays.copyOf(got, 3)).containsExactly(toFloat(expected), within(1e-6f));
             assertThat(java.util.Arrays.copyOfRange(got, 3, 6)).containsExactly(toFloat(new double[] {-Math.log(3), -Math.log(3), -Math.log(3)}),
                     within(1e-6f));
-            assertThat(PolicyLoss.logProbs(logits, 1.0).toFloatArray()).containsExactly(logits.logSoftmax(-1).toFloatArray());
+            assertThat(ChunkedLogProbs.whole(logits, targets, 1.0, false).logProbs().toFloatArray())
+                    .containsExactly(logits.logSoftmax(-1).get(new ai.djl.ndarray.index.NDIndex("0, 0")).toFloatArray()[0],
+                            logits.logSoftmax(-1).get(new ai.djl.ndarray.index.NDIndex("0, 1")).toFloatArray()[1],
+                            logits.logSoftmax(-1).get(new ai.djl.ndarray.index.NDIndex("0, 2")).toFloatArray()[2],
+                            (float) -Math.log(3), (float) -Math.log(3), (float) -Math.log(3));
             // entropy at T 0.5 of [1,2,3]: −Σ p ln p with p = e^{lp}
             double h = 0;
             for (double lp : expected) {
                 h -= Math.exp(lp) * lp;
             }
-            assertThat(PolicyLoss.entropy(logits, 0.5).getFloat(0)).isCloseTo((float) h, within(1e-6f));
-            assertThat(PolicyLoss.entropy(logits, 0.5).getFloat(1)).isCloseTo((float) Math.log(3), within(1e-6f));
+            assertThat(r.entropy().getFloat(0, 0)).isCloseTo((float) h, within(1e-6f));
+            assertThat(r.entropy().getFloat(1, 0)).isCloseTo((float) Math.log(3), within(1e-6f));
         }
         assertThatThrownBy(() -> PolicyLoss.logProbs(new double[] {1}, 0)).hasMessageContaining("temperature is 0.0");
     }

@@ -84,7 +84,7 @@ class RlDeterminismTest {
     static List<Map<String, Double>> figures(TrainConfig c) throws IOException {
         return MetricsLog.read(c.output().resolve("metrics.jsonl")).stream().map(e -> {
             Map<String, Double> f = new LinkedHashMap<>(e.extra());
-            f.keySet().removeIf(k -> k.endsWith("per_s"));
+            f.keySet().removeIf(k -> k.endsWith("per_s") || k.startsWith("time_"));
             f.put("loss", e.loss());
             f.put("grad_norm", e.gradNorm());
             return f;

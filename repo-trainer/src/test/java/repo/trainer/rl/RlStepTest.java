@@ -118,7 +118,7 @@ class RlStepTest {
             List<Rollout> mb = xs.subList(0, 3).stream().map(Rollout.Experience::rollout).toList();
             try (NDScope scope = new NDScope()) {
                 Sequences.Batch b = passes.batch(mb);
-                float[][] update = b.atTargets(passes.policy(b, false).logp());        // the update's forward
+                float[][] update = b.atTargets(passes.policy(b, false, new repo.core.model.DeferredBackward()).logp());        // the update's forward
                 for (int r = 0; r < mb.size(); r++) {
                     assertThat(update[r]).as("row %d", r).containsExactly(xs.get(r).old().logp());
                 }
