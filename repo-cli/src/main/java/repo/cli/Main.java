@@ -29,6 +29,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
         System.setProperty("ai.djl.offline", "true"); // nothing is ever downloaded at run time
+        repo.core.model.HugePages.enable();             // before libtorch's first allocation
         return commandLine().execute(args);
     }
 

@@ -22,6 +22,9 @@ import repo.core.text.TokenMap;
  * from 1 + N(0, 0.1) instead, so that reference tests also see the norm weights at work.
  */
 public final class ModelInit {
+    static {
+        HugePages.enable(); // before libtorch's first allocation
+    }
     private ModelInit() {
     }
 

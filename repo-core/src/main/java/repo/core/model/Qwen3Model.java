@@ -43,6 +43,9 @@ import repo.core.io.SafetensorsWriter;
  * says; the embedding, final norm and LM head stay on the first, so inputs and outputs of every forward live there.
  */
 public final class Qwen3Model implements AutoCloseable {
+    static {
+        HugePages.enable(); // before libtorch's first allocation
+    }
 
     /** Additive mask value for blocked keys: exp(-1e9) is exactly 0 in fp32, and rows stay finite. */
     private static final float BLOCKED = -1e9f;
