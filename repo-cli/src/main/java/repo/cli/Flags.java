@@ -99,9 +99,10 @@ final class Flags {
                     }
                 } else if (o.longestName().equals("--device")) {
                     try {
-                        ModelOptions.parseDevice(v.toString());
+                        ModelOptions.parse(v.toString(), ModelOptions.Precision.FP32);
                     } catch (IllegalArgumentException e) {
-                        throw new ParameterException(cmd, "--device: '" + v + "' is not a device; expected cpu, gpu or gpu:N");
+                        throw new ParameterException(cmd, "--device: '" + v + "' is not a device; expected cpu, gpu or gpu:N"
+                                + " (or, where the model is loaded, a list gpu:0,gpu:1 to spread the layers over)");
                     }
                 }
             }

@@ -9,7 +9,7 @@ final class ModelOptionsMixin {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face Qwen3 checkpoint folder")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, gpu or gpu:N, or a list gpu:0,gpu:1 to spread the layers over (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--precision", defaultValue = "FP32", paramLabel = "P",
@@ -17,6 +17,6 @@ final class ModelOptionsMixin {
     ModelOptions.Precision precision;
 
     ModelOptions options() {
-        return new ModelOptions(ModelOptions.parseDevice(device), precision);
+        return ModelOptions.parse(device, precision);
     }
 }

@@ -96,6 +96,19 @@ public record ModelOptions(Device device, Precision precision, List<Device> devi
         };
     }
 
+    /**
+     * Options from a device setting: one device ({@code cpu}, {@code gpu}, {@code gpu:N}), or a comma-separated list
+     * such as {@code gpu:0,gpu:1,gpu:2,gpu:3} whose devices the decoder layers are spread over ({@link #placed}; the
+     * first also holds the embedding and the LM head).
+     */
+    public static ModelOptions parse(String devices, Precision precision) {
+        List<Device> list = new java.util.ArrayList<>();
+        for (String d : devices.split(",", -1)) {
+            list.add(parseDevice(d));
+        }
+        return list.size() == 1 ? new ModelOptions(list.get(0), precision) : placed(list, precision);
+    }
+
     /** Parses {@code cpu}, {@code gpu} or {@code gpu:N}. */
     public static Device parseDevice(String name) {
         String s = name.trim().toLowerCase(Locale.ROOT);

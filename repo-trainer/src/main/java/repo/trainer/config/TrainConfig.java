@@ -17,7 +17,8 @@ import repo.trainer.common.LrSchedule;
  * @param algorithm what to train
  * @param model the base Hugging Face checkpoint folder
  * @param output the run folder: metrics.jsonl, checkpoints/, final/
- * @param device cpu, gpu or gpu:N
+ * @param device cpu, gpu or gpu:N; or a comma-separated list (gpu:0,gpu:1) whose devices the decoder layers are
+ *     spread over ({@code Placement}; the first holds the embedding and LM head)
  * @param precision weight storage (FP32 on CPU)
  * @param seed seeds data order, adapter init and sampling [0]
  * @param data training (and optional held-out) data
@@ -54,8 +55,9 @@ public record TrainConfig(
         Check.require(model != null, "model", "the base checkpoint folder");
         Check.require(output != null, "output", "the run folder");
         device = device == null ? "cpu" : device;
-        if (!device.trim().toLowerCase(java.util.Locale.ROOT).matches("cpu|gpu|cuda|(gpu|cuda):\\d{1,3}")) {
-            throw new ConfigError("device", "\"" + device + "\" is not a device", "cpu, gpu or gpu:N");
+        if (!device.trim().toLowerCase(java.util.Locale.ROOT).matches("(cpu|gpu|cuda|(gpu|cuda):\\d{1,3})(\\s*,\\s*(cpu|gpu|cuda|(gpu|cuda):\\d{1,3}))*")) {
+            throw new ConfigError("device", "\"" + device + "\" is not a device", "cpu, gpu or gpu:N, or a comma-separated list "
+                    + "(gpu:0,gpu:1) to spread the layers over");
         }
         precision = precision == null ? ModelOptions.Precision.FP32 : precision;
         seed = seed == null ? 0L : seed;
@@ -79,7 +81,7 @@ public record TrainConfig(
     }
 
     public ModelOptions modelOptions() {
-        return new ModelOptions(ModelOptions.parseDevice(device), precision);
+        return ModelOptions.parse(device, precision);
     }
 
     /** The seed as a primitive (never null after validation). */

@@ -75,7 +75,8 @@ class ConfigValidationTest {
                 "c.yaml: ppo.kl_mode: \"sometimes\" has the wrong type; expected one of none, reward, loss");
         assertThat(error("algorithm: ppx\nmodel: m\noutput: o\ndata: {train: t}\n")).isEqualTo(
                 "c.yaml: algorithm: \"ppx\" is not an algorithm; expected one of sft, rm, dpo, ppo, grpo, repo");
-        assertThat(error(BASE + "device: tpu\n")).isEqualTo("c.yaml: device: \"tpu\" is not a device; expected cpu, gpu or gpu:N");
+        assertThat(error(BASE + "device: tpu\n")).isEqualTo("c.yaml: device: \"tpu\" is not a device; expected cpu, gpu or gpu:N, or a comma-separated list "
+                + "(gpu:0,gpu:1) to spread the layers over");
     }
 
     @Test
