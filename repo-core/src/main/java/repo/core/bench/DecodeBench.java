@@ -83,7 +83,7 @@ public final class DecodeBench {
             double cached = Double.MAX_VALUE, step = Double.MAX_VALUE;
             double ops = -1;
             for (int r = 0; r < 2; r++) {
-                try (NDManager sub = m.newSubManager(); KvCache cache = new KvCache(sub, c, 1, promptTokens + newTokens + 1)) {
+                try (NDManager sub = m.newSubManager(); KvCache cache = model.newCache(sub, 1, promptTokens + newTokens + 1)) {
                     long t0 = System.nanoTime();
                     long next = lastArgMax(model, sub.create(ids, new Shape(1, ids.length)), cache);
                     List<Double> steps = new ArrayList<>();

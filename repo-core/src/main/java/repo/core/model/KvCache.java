@@ -24,15 +24,10 @@ public final class KvCache implements AutoCloseable {
     private final int capacity;
     private int length;
 
-    /** An fp32 cache with every layer on {@code parent}'s device. */
-    public KvCache(NDManager parent, Qwen3Config c, int batch, int capacity) {
-        this(parent, c, batch, capacity, DataType.FLOAT32, DataType.FLOAT32, null);
-    }
-
     /**
      * @param storeType the dtype keys and values are kept in
      * @param computeType the dtype {@link #append} returns them in
-     * @param layerDevices the device of each layer, or null for {@code parent}'s device
+     * @param layerDevices the device of each layer
      */
     KvCache(NDManager parent, Qwen3Config c, int batch, int capacity, DataType storeType, DataType computeType,
             Device[] layerDevices) {
@@ -46,7 +41,7 @@ public final class KvCache implements AutoCloseable {
         this.values = new NDArray[c.numHiddenLayers()];
         Shape shape = new Shape(batch, c.numKeyValueHeads(), capacity, c.headDim());
         for (int l = 0; l < keys.length; l++) {
-            Device d = layerDevices == null ? manager.getDevice() : layerDevices[l];
+            Device d = layerDevices[l];
             keys[l] = manager.zeros(shape, storeType, d);   // (B, K, Tmax, D)
             values[l] = manager.zeros(shape, storeType, d); // (B, K, Tmax, D)
         }

@@ -164,7 +164,7 @@ class GeneratorTest {
     void liveArrayCountStaysFlatOver100DecodeSteps() {
         long[] prompt = tokenizer.encode("count the arrays");
         int before = TinyModels.liveArrays(model.manager());
-        try (NDManager m = model.manager().newSubManager(); KvCache cache = new KvCache(m, model.config(), 1, prompt.length + 101)) {
+        try (NDManager m = model.manager().newSubManager(); KvCache cache = model.newCache(m, 1, prompt.length + 101)) {
             NDArray next = m.create(prompt, new Shape(1, prompt.length));
             int afterFirst = -1;
             for (int step = 0; step < 100; step++) {

@@ -51,7 +51,7 @@ class TrainStepLeakTest {
 
     /** A prompt of 5 tokens and 4 cached decode steps. */
     private static void decode(Qwen3Model model, NDManager m) {
-        try (NDManager sub = m.newSubManager(); KvCache cache = new KvCache(sub, model.config(), 1, 9)) {
+        try (NDManager sub = m.newSubManager(); KvCache cache = model.newCache(sub, 1, 9)) {
             NDArray next = LoraTestModels.ids(sub, 1, 5, 3);
             for (int i = 0; i < 5; i++) {
                 try (NDScope s = new NDScope()) {

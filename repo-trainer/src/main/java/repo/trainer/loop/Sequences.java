@@ -201,6 +201,14 @@ public final class Sequences {
         return of(pass.tokenLogProbs(window(hidden, b), nextTokens(b), temperature, entropy));
     }
 
+    /**
+     * As {@link #tokenLogProbs(Forward, NDArray, Batch, boolean, double)} with the LM head unchunked, from window logits
+     * already computed ({@link #windowLogits}): the same ops, so the same values.
+     */
+    public static TokenLogProbs tokenLogProbs(NDArray windowLogits, Batch b, boolean entropy, double temperature) {
+        return of(ChunkedLogProbs.whole(windowLogits, nextTokens(b), temperature, entropy));
+    }
+
     /** (B, W, V) logits of the window positions from hidden states (B, T, h) of {@code b}: the LM head runs only there. */
     public static NDArray windowLogits(Forward pass, NDArray hidden, Batch b) {
         return pass.model().logits(window(hidden, b));                                           // (B, W, V)

@@ -63,6 +63,7 @@ final class RemoteRollouts implements RolloutEngine {
     private final OpenAiRolloutSection config;
     private final QwenTokenizer tokenizer;
     private final int vocab;
+    private final Set<Long> stopIds; // Qwen3's stop ids in the model's id space
     private final AdapterWriter writer;
     private final OpenAiEndpoint endpoint;
     private final ThreadPoolExecutor pool;
@@ -84,6 +85,7 @@ final class RemoteRollouts implements RolloutEngine {
         this.writer = writer;
         this.endpoint = new OpenAiEndpoint(config.baseUrl(), ApiKeys.read(config.apiKeyEnv(), null, env,
                 "rollout.openai.api_key_env"), config.timeout());
+        this.stopIds = tokenizer.modelIds(SamplingParams.QWEN_STOP_IDS); // after the key check, which names the variable
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(config.concurrency(), config.concurrency(), 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -249,7 +251,6 @@ final class RemoteRollouts implements RolloutEngine {
             lp[i] = v != null && v.isNumber() ? v.floatValue() : Float.NaN;
         }
         String finish = choice.path("finish_reason").asText("");
-        Set<Long> stopIds = tokenizer.modelIds(SamplingParams.QWEN_STOP_IDS);
         FinishReason why = finish.equals("length") ? FinishReason.LENGTH
                 : ids.length > 0 && stopIds.contains(ids[ids.length - 1]) ? FinishReason.STOP_TOKEN : FinishReason.STOP_STRING;
         return new Generation(prompt.clone(), ids, tokenizer.decode(ids, true), lp, why);

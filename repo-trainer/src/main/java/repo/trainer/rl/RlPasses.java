@@ -80,10 +80,13 @@ final class RlPasses {
                     Sequences.Batch b = batch(chunk);
                     Forward policy = saving(models.policy(), none);
                     NDArray hidden = policy.hidden(b.ids(), b.mask(), null);                      // (B, T, h)
-                    // the update's own computation (whole or chunked head), so its first ratio is exactly 1
-                    Sequences.TokenLogProbs pol = Sequences.tokenLogProbs(policy, hidden, b, true, t);
+                    // the update's own computation (whole or chunked head), so its first ratio is exactly 1; an
+                    // unchunked head's window logits also give the sampling filter's KL, without a second LM-head pass
+                    NDArray logits = policy.memory().logitsChunk() == 0 ? Sequences.windowLogits(policy, hidden, b) : null; // (B, W, V)
+                    Sequences.TokenLogProbs pol = logits != null ? Sequences.tokenLogProbs(logits, b, true, t)
+                            : Sequences.tokenLogProbs(policy, hidden, b, true, t);
                     float[][] logp = b.atTargets(pol.logp()), entropy = b.atTargets(pol.entropy());
-                    float[][] filter = filtered() ? filterKl(policy, hidden, b) : null;
+                    float[][] filter = filtered() ? filterKl(logits != null ? logits : Sequences.windowLogits(policy, hidden, b), b) : null;
                     float[][] ref = b.atTargets(Sequences.tokenLogProbs(saving(models.base(), none), b, false, t).logp());
                     float[][] values = models.hasCritic() ? b.atTargets(values(b, none)) : null;
                     for (int r = 0; r < logp.length; r++) {
@@ -96,11 +99,8 @@ final class RlPasses {
         return out;
     }
 
-    /** Per-token KL between the sampling distribution (top-k/top-p filtered) and the policy at T, from whole window logits. */
-    private float[][] filterKl(Forward policy, NDArray hidden, Sequences.Batch b) {
-        try (NDScope scope = new NDScope()) {
-            NDArray logits = Sequences.windowLogits(policy, hidden, b);                               // (B, W, V)
-            return b.atTargets(PolicyLoss.samplingFilterKl(logits, sampling.temperature(), sampling.topK(), sampling.topP()));
-        }
+    /** Per-token KL between the sampling distribution (top-k/top-p filtered) and the policy at T, from (B, W, V) window logits. */
+    private float[][] filterKl(NDArray logits, Sequences.Batch b) {
+        return b.atTargets(PolicyLoss.samplingFilterKl(logits, sampling.temperature(), sampling.topK(), sampling.topP()));
     }
 }
