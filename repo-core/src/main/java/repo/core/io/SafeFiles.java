@@ -67,6 +67,24 @@ public final class SafeFiles {
         }
     }
 
+    /**
+     * Deletes what a writer killed mid-write left in {@code dir}: regular files named as {@link #write} names its
+     * temporary siblings ({@code .NAME.DIGITS.tmp}). For a folder one process owns, such as a run folder on start.
+     */
+    public static void removeStaleTemps(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().matches("\\..+\\.-?\\d+\\.tmp")
+                        && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     /** Renames a finished temporary file or folder over {@code target}, atomically where supported. */
     public static void moveIntoPlace(Path tmp, Path target) throws IOException {
         try {

@@ -3,6 +3,7 @@ package repo.trainer.common;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
+import repo.core.io.SafeFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,6 +38,7 @@ public final class RunFolder {
      */
     public static Start begin(Path runDir, boolean resume) throws IOException {
         Files.createDirectories(runDir);
+        SafeFiles.removeStaleTemps(runDir); // a run killed while writing config.yaml or metrics leaves .NAME.N.tmp
         Optional<Checkpoints.Checkpoint> from = resume ? Checkpoints.resume(runDir) : Optional.empty();
         if (!resume && !Checkpoints.list(runDir).isEmpty()) {
             throw new IllegalStateException(runDir + " already holds checkpoints; pass --resume to continue that run "
