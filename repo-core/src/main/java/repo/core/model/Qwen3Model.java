@@ -587,10 +587,13 @@ public final class Qwen3Model implements AutoCloseable {
             this.seeds = seeds;
         }
 
-        /** E[ids]: (B, T) -> (B, T, h) */
+        /**
+         * E[ids]: (B, T) -> (B, T, h). torch's embedding op, not an index: on CPU the backward of an index with repeated
+         * ids adds rows with atomic float adds from several threads, in an order that changes run to run, while the
+         * embedding backward gives each thread its own rows of the gradient and adds them in token order.
+         */
         NDArray embedded() {
-            long b = ids.getShape().get(0);
-            return computeWeight(embed.get(new NDIndex("{}", ids.flatten()))).reshape(b, t, config.hiddenSize());
+            return computeWeight(JniUtils.embedding((PtNDArray) ids, (PtNDArray) embed, false));
         }
 
         /**
