@@ -15,8 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
 import repo.core.model.ModelOptions;
 import repo.core.model.Qwen3Config;
 import repo.core.model.Qwen3Model;
@@ -44,7 +42,7 @@ class TrainersTest {
     static void setUp() throws IOException {
         model = tmp.resolve("tiny");
         // std 0.3: with transformers' 0.02 a random tiny model's logits span too little for a test to learn in a few steps
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        TestFixtures.tinyModel(model, 5);
         sft = write("sft.jsonl", List.of(
                 dialogue("豪华大床房的到手价是多少？", "到手价是每晚680元。"),
                 dialogue("Can you match the competitor at 599?", "We can offer 620 for those dates."),

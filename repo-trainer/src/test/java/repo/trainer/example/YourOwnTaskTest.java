@@ -16,10 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
 import repo.core.model.NoGrad;
-import repo.core.model.Qwen3Config;
 import repo.core.text.ChatFormat;
 import repo.core.text.Message;
 import repo.rewards.RewardPipeline;
@@ -32,6 +29,7 @@ import repo.rewards.api.SourceResult;
 import repo.rewards.combine.EnhancementCombiner;
 import repo.rewards.combine.OnSourceFailure;
 import repo.rewards.combine.Roles;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.rl.RlModels;
@@ -70,8 +68,7 @@ class YourOwnTaskTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
         prompts = Files.write(tmp.resolve("concierge.jsonl"), List.of(
                 "{\"id\": \"q1\", \"guest\": \"Ms. Chen\", \"ask\": \"Where is breakfast served?\"}",
                 "{\"id\": \"q2\", \"guest\": \"Mr. Okafor\", \"ask\": \"Can I check out late?\"}"));

@@ -12,9 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
-import repo.core.model.Qwen3Config;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.dpo.DpoTrainer;
@@ -35,12 +33,8 @@ class ActivationMemoryTrainingTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
-        sft = Files.write(tmp.resolve("sft.jsonl"), List.of(
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"豪华大床房多少钱？\"}, {\"role\": \"assistant\", \"content\": \"每晚680元。\"}]}",
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}, {\"role\": \"assistant\", \"content\": \"Yes, for two.\"}]}",
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"周末有优惠吗？\"}, {\"role\": \"assistant\", \"content\": \"周末450元。\"}]}"));
+        model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
+        sft = TestFixtures.sftDialogues(tmp.resolve("sft.jsonl"), 3);
         prefs = Files.write(tmp.resolve("prefs.jsonl"), List.of(
                 "{\"prompt\": [{\"role\": \"user\", \"content\": \"能便宜点吗？\"}], \"chosen\": \"可以，每晚620元。\", \"rejected\": \"不行。\"}",
                 "{\"prompt\": [{\"role\": \"user\", \"content\": \"Any late checkout?\"}], \"chosen\": \"Yes, until 2 pm.\", \"rejected\": \"No.\"}",

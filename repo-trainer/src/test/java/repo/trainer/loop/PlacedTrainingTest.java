@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
-import repo.core.model.Qwen3Config;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.common.RunFolder;
 import repo.trainer.config.TrainConfig;
@@ -24,11 +22,8 @@ class PlacedTrainingTest {
 
     @Test
     void aRunPlacedOverTwoDevicesTrainsAsOnOne() throws Exception {
-        Path model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 6, 0.3, false, SafetensorsWriter.Storage.F32);
-        Path data = Files.write(tmp.resolve("sft.jsonl"), List.of(
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"豪华大床房多少钱？\"}, {\"role\": \"assistant\", \"content\": \"每晚680元。\"}]}",
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}, {\"role\": \"assistant\", \"content\": \"Yes, for two.\"}]}"));
+        Path model = TestFixtures.tinyModel(tmp.resolve("tiny"), 6);
+        Path data = TestFixtures.sftDialogues(tmp.resolve("sft.jsonl"), 2);
         List<MetricsLog.Entry> one = null;
         byte[] oneAdapter = null;
         for (String device : List.of("cpu", "cpu, cpu")) {

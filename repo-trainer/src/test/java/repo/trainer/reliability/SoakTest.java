@@ -21,6 +21,7 @@ import repo.core.model.ModelOptions;
 import repo.core.model.Qwen3Config;
 import repo.core.model.Qwen3Model;
 import repo.core.text.QwenTokenizer;
+import repo.trainer.TestFixtures;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.loop.TrainableModel;
 import repo.trainer.loop.TrainingLoop;
@@ -85,11 +86,8 @@ class SoakTest {
 
     @Test
     void threeHundredTrainingStepsKeepArraysAndMemoryFlat() throws Exception {
-        Path model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
-        Path data = Files.write(tmp.resolve("sft.jsonl"), List.of(
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"豪华大床房多少钱？\"}, {\"role\": \"assistant\", \"content\": \"每晚680元。\"}]}",
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}, {\"role\": \"assistant\", \"content\": \"Yes, for two.\"}]}"));
+        Path model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
+        Path data = TestFixtures.sftDialogues(tmp.resolve("sft.jsonl"), 2);
         TrainConfig c = TrainConfig.parse("algorithm: sft\nmodel: " + model + "\noutput: " + tmp.resolve("run") + "\nseed: 1\n"
                 + "data: {train: " + data + "}\nlora: {r: 4, alpha: 8, dropout: 0.1}\noptim: {lr: 0.001}\n"
                 + "train: {batch_size: 2, max_steps: 300, save_every: 100, progress: false}\n", "soak.yaml");

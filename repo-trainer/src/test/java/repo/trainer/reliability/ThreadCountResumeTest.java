@@ -10,9 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
-import repo.core.model.Qwen3Config;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.common.RunFolder;
 import repo.trainer.common.TrainerState;
@@ -57,8 +55,7 @@ class ThreadCountResumeTest {
 
     @Test
     void aResumedRunUsesTheCheckpointsThreadCountAndMatchesTheUninterruptedRun() throws Exception {
-        Path model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 4, 0.3, false, SafetensorsWriter.Storage.F32);
+        Path model = TestFixtures.tinyModel(tmp.resolve("tiny"), 4);
         Path data = Files.write(tmp.resolve("sft.jsonl"), List.of(
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"豪华大床房多少钱？\"}, {\"role\": \"assistant\", \"content\": \"每晚680元，含双早。\"}]}",
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}, {\"role\": \"assistant\", \"content\": \"Yes, for two guests.\"}]}",

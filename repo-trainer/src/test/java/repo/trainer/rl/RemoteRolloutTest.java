@@ -21,11 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import repo.core.generate.Generation;
 import repo.core.generate.SamplingParams;
 import repo.core.io.PeftAdapters;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
 import repo.core.model.ModelOptions;
 import repo.core.model.NoGrad;
-import repo.core.model.Qwen3Config;
 import repo.core.model.Qwen3Model;
 import repo.core.text.ChatFormat;
 import repo.core.text.QwenTokenizer;
@@ -33,6 +30,7 @@ import repo.rewards.PipelineConfig;
 import repo.rewards.PromptFormats;
 import repo.rewards.api.Sample;
 import repo.rewards.judge.server.OpenAiServer;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.OpenAiRolloutSection;
 import repo.trainer.loop.TrainingLoop;
@@ -54,8 +52,7 @@ class RemoteRolloutTest {
 
     @BeforeAll
     static void start() throws IOException {
-        model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
         prompts = Files.write(tmp.resolve("prompts.jsonl"), List.of(
                 "{\"id\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"大床房多少钱？\"}]}",
                 "{\"id\": \"b\", \"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}]}",

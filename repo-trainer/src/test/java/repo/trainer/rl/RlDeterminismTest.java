@@ -12,13 +12,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
-import repo.core.model.Qwen3Config;
 import repo.rewards.PipelineConfig;
 import repo.rewards.RewardPipeline;
 import repo.rewards.api.RewardModel;
 import repo.rewards.api.SourceResult;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 
@@ -33,8 +31,7 @@ class RlDeterminismTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 7, 0.3, false, SafetensorsWriter.Storage.F32);
+        model = TestFixtures.tinyModel(tmp.resolve("tiny"), 7);
         String task = "{\"hotel\": {\"name\": \"成都春熙路大酒店\", \"star_level\": 4, \"city\": \"成都\"}, \"tickets\": [{\"room_type\": "
                 + "\"豪华大床房\", \"dates\": \"2026-12-01..2026-12-03\", \"sale_price\": 980, \"net_price\": 860, \"target_price\": 800, "
                 + "\"floor_price\": 760}], \"competitors\": []}";

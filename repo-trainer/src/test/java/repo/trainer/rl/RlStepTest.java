@@ -18,10 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
 import repo.core.model.NoGrad;
-import repo.core.model.Qwen3Config;
 import repo.core.text.ChatFormat;
 import repo.rewards.PipelineConfig;
 import repo.rewards.PromptFormats;
@@ -30,6 +27,7 @@ import repo.rewards.api.Sample;
 import repo.rewards.api.SourceResult;
 import repo.rewards.combine.Combined;
 import repo.rewards.trace.RewardTrace;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.Checkpoints;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
@@ -47,8 +45,7 @@ class RlStepTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
         prompts = Files.write(tmp.resolve("prompts.jsonl"), List.of(
                 "{\"id\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"大床房多少钱？\"}]}",
                 "{\"id\": \"b\", \"messages\": [{\"role\": \"user\", \"content\": \"Is breakfast included?\"}]}",

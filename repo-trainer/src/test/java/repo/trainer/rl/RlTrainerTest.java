@@ -16,8 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
 import repo.core.model.NoGrad;
 import repo.core.model.Qwen3Config;
 import repo.core.text.ChatFormat;
@@ -27,6 +25,7 @@ import repo.rewards.api.RewardModel;
 import repo.rewards.api.Sample;
 import repo.rewards.api.SourceResult;
 import repo.rewards.PromptFormats;
+import repo.trainer.TestFixtures;
 import repo.trainer.common.MetricsLog;
 import repo.trainer.config.TrainConfig;
 
@@ -42,8 +41,7 @@ class RlTrainerTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
         String task = "{\"hotel\": {\"name\": \"成都春熙路大酒店\", \"star_level\": 4, \"city\": \"成都\"}, \"tickets\": [{\"room_type\": "
                 + "\"豪华大床房\", \"dates\": \"2026-12-01..2026-12-03\", \"sale_price\": 980, \"net_price\": 860, \"target_price\": 800, "
                 + "\"floor_price\": 760}], \"competitors\": [{\"hotel\": \"全季酒店\", \"room\": \"大床房\", \"price\": 799}]}";

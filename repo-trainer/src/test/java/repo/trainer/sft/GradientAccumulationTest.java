@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import repo.core.io.SafetensorsWriter;
-import repo.core.model.ModelInit;
-import repo.core.model.Qwen3Config;
 import repo.core.text.ChatFormat;
 import repo.core.text.Message;
+import repo.trainer.TestFixtures;
 import repo.trainer.config.TrainConfig;
 import repo.trainer.loop.Sequences;
 import repo.trainer.loop.SupervisedMethod;
@@ -31,8 +29,7 @@ class GradientAccumulationTest {
 
     @Test
     void eightByOneEqualsOneByEight() throws IOException {
-        Path model = tmp.resolve("tiny");
-        ModelInit.writeRandomCheckpoint(model, Qwen3Config.Preset.TINY.config(), 5, 0.3, false, SafetensorsWriter.Storage.F32);
+        Path model = TestFixtures.tinyModel(tmp.resolve("tiny"), 5);
         Files.writeString(tmp.resolve("unused.jsonl"), "");
         TrainConfig c = TrainConfig.parse("algorithm: sft\nmodel: " + model + "\noutput: " + tmp.resolve("out")
                 + "\nseed: 2\ndata: {train: " + tmp.resolve("unused.jsonl") + "}\nlora: {r: 4, alpha: 8}\n", "sft.yaml");
