@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
             Engine.getInstance();
             JniUtils.setNumThreads(threads);
         }
-        ModelOptions options = new ModelOptions(ModelOptions.parseDevice(device), ModelOptions.Precision.FP32);
+        ModelOptions options = ModelOptions.parse(device, ModelOptions.Precision.FP32);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         Path tmp = model == null ? Files.createTempDirectory("repo-bench-model") : null;

@@ -102,7 +102,7 @@ final class Flags {
                         ModelOptions.parse(v.toString(), ModelOptions.Precision.FP32);
                     } catch (IllegalArgumentException e) {
                         throw new ParameterException(cmd, "--device: '" + v + "' is not a device; expected cpu, gpu or gpu:N"
-                                + " (or, where the model is loaded, a list gpu:0,gpu:1 to spread the layers over)");
+                                + ", or a list such as gpu:0,gpu:1 to spread the layers over");
                     }
                 }
             }

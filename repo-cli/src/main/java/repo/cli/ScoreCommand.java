@@ -70,7 +70,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
         List<ScoredItem> items = ScoredItems.read(input); // the whole file is validated before anything is scored
         try (ScoreHeadRewardModel rm = cfg.rm() ? ScoreHeadRewardModel.load(rmModel, rmAdapter, rmHead,
-                new ModelOptions(ModelOptions.parseDevice(device), ModelOptions.Precision.FP32), 8) : null;
+                ModelOptions.parse(device, ModelOptions.Precision.FP32), 8) : null;
              RewardStack stack = RewardStack.open(cfg, rm, judge)) {
             PrintWriter o = spec.commandLine().getOut();
             o.println(stack.describe() + (cfg.combiner() == CombinerKind.ENHANCEMENT ? " (n = " + fmt(cfg.n()) + ")" : "")

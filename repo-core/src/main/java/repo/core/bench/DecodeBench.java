@@ -150,6 +150,7 @@ public final class DecodeBench {
             NDArray w = e.getValue();
             bytes += (double) w.size() * w.getDataType().getNumOfBytes();
         }
-        return bytes + 2.0 * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * cached * 4;
+        return bytes + 2.0 * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * cached
+                * model.options().kvCacheType().getNumOfBytes();
     }
 }

@@ -120,25 +120,6 @@ public final class PeftAdapters {
         return c;
     }
 
-
-    /**
-     * Deletes an adapter folder (e.g. a published version that is no longer served); refuses a folder without
-     * {@value #CONFIG}, so a wrong path never deletes unrelated files. A missing folder is fine.
-     */
-    public static void deleteFolder(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
-            throw new IOException(dir + " holds no " + CONFIG + "; refusing to delete a folder that is not an adapter");
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     private static void deleteRecursively(Path root, Exception primary) {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

@@ -52,7 +52,7 @@ public final class SafeFiles {
         checkFileTarget(abs);
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = tempSibling(abs);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
@@ -68,8 +68,16 @@ public final class SafeFiles {
     }
 
     /**
-     * Deletes what a writer killed mid-write left in {@code dir}: regular files named as {@link #write} names its
-     * temporary siblings ({@code .NAME.DIGITS.tmp}). For a folder one process owns, such as a run folder on start.
+     * A new empty temporary file beside the absolute path {@code target}, named {@code .NAME.DIGITS.tmp}: the name
+     * {@link #removeStaleTemps} recognises. Every file writer renames such a sibling over its target.
+     */
+    public static Path tempSibling(Path target) throws IOException {
+        return Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    }
+
+    /**
+     * Deletes what a writer killed mid-write left in {@code dir}: regular files named as {@link #tempSibling} names
+     * them ({@code .NAME.DIGITS.tmp}). For a folder one process owns, such as a run folder on start.
      */
     public static void removeStaleTemps(Path dir) throws IOException {
         if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

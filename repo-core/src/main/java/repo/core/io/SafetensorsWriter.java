@@ -116,7 +116,7 @@ public final class SafetensorsWriter {
         }
         Path target = file.toAbsolutePath();
         SafeFiles.checkFileTarget(target);
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        Path tmp = SafeFiles.tempSibling(target);
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));

@@ -64,7 +64,7 @@ public final class ChunkedLogProbs {
      */
     public static Result trainable(Qwen3Model model, NDArray hidden, NDArray targets, double temperature, boolean entropy,
                                    int chunkRows, DeferredBackward rest) {
-        if (JniUtils.requiresGrad((PtNDArray) model.lmHeadWeight())) {
+        if (model.lmHeadTrainable()) {
             throw new IllegalStateException("a chunked LM head needs a frozen LM head (LoRA training); with full-parameter "
                     + "training set train.logits_chunk: 0");
         }

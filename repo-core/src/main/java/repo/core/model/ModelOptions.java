@@ -106,7 +106,7 @@ public record ModelOptions(Device device, Precision precision, List<Device> devi
         for (String d : devices.split(",", -1)) {
             list.add(parseDevice(d));
         }
-        return list.size() == 1 ? new ModelOptions(list.get(0), precision) : placed(list, precision);
+        return placed(list, precision);
     }
 
     /** Parses {@code cpu}, {@code gpu} or {@code gpu:N}. */

@@ -560,6 +560,11 @@ public final class Qwen3Model implements AutoCloseable {
         return embed.hasGradient();
     }
 
+    /** Whether the stored LM head (the embedding when tied) is a trainable leaf; reads the flag, copies nothing. */
+    boolean lmHeadTrainable() {
+        return lmHead.hasGradient();
+    }
+
     int numLayers() {
         return layers.length;
     }

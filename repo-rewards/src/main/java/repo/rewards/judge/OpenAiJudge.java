@@ -48,7 +48,6 @@ public final class OpenAiJudge implements Judge {
     private final Rubric rubric;
     private final String rubricHash;
     private final JudgeResponseParser parser;
-    private final String apiKey; // never logged, never in a message: see redact()
     private final OpenAiEndpoint endpoint;
     private final Semaphore inFlight;
     private final ExecutorService workers;
@@ -64,8 +63,8 @@ public final class OpenAiJudge implements Judge {
         this.rubric = Objects.requireNonNull(rubric, "rubric");
         this.rubricHash = rubric.hash();
         this.parser = new JudgeResponseParser(rubric);
-        this.apiKey = ApiKeys.read(config.apiKeyEnv(), config.apiKeyFile(), env);
-        this.endpoint = new OpenAiEndpoint(config.baseUrl(), apiKey, config.timeout());
+        this.endpoint = new OpenAiEndpoint(config.baseUrl(), ApiKeys.read(config.apiKeyEnv(), config.apiKeyFile(), env),
+                config.timeout());
         this.inFlight = new Semaphore(config.concurrency(), true);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.concurrency(), r -> {
@@ -76,8 +75,8 @@ public final class OpenAiJudge implements Judge {
         this.cache = config.cache() ? new JudgeCache(config.cacheFile()) : null;
         LOG.log(System.Logger.Level.INFO, "judge: " + endpoint.resolve(CHAT) + " model " + config.model() + ", rubric " + rubric.name()
                 + " v" + rubric.version() + " (" + rubricHash.substring(0, 12) + "), "
-                + (apiKey == null ? "no API key" : "API key from " + (config.apiKeyEnv() != null ? "$" + config.apiKeyEnv()
-                : config.apiKeyFile())) + ", concurrency " + config.concurrency()
+                + (endpoint.hasKey() ? "API key from " + (config.apiKeyEnv() != null ? "$" + config.apiKeyEnv() : config.apiKeyFile())
+                : "no API key") + ", concurrency " + config.concurrency()
                 + ", retries " + config.maxRetries() + (cache == null ? ", no cache" : cache.size() > 0 ? ", " + cache.size() + " cached answers" : ""));
     }
 

@@ -53,7 +53,7 @@ public final class EvalJob {
         }
         int cases = dialogues.stream().mapToInt(d -> d.cases().size()).sum();
         List<Results.Checkpoint> cps = new ArrayList<>();
-        try (ModelAgent agent = new ModelAgent(o.model(), new ModelOptions(ModelOptions.parseDevice(o.device()), ModelOptions.Precision.FP32),
+        try (ModelAgent agent = new ModelAgent(o.model(), ModelOptions.parse(o.device(), ModelOptions.Precision.FP32),
                 o.maxNewTokens(), o.batch());
              PipelineScorer scorer = new PipelineScorer(null, o.judge())) {
             for (Map.Entry<String, Path> a : o.adapters().entrySet()) {

@@ -55,7 +55,9 @@ public record TrainConfig(
         Check.require(model != null, "model", "the base checkpoint folder");
         Check.require(output != null, "output", "the run folder");
         device = device == null ? "cpu" : device;
-        if (!device.trim().toLowerCase(java.util.Locale.ROOT).matches("(cpu|gpu|cuda|(gpu|cuda):\\d{1,3})(\\s*,\\s*(cpu|gpu|cuda|(gpu|cuda):\\d{1,3}))*")) {
+        try {
+            ModelOptions.parse(device, ModelOptions.Precision.FP32);
+        } catch (IllegalArgumentException e) {
             throw new ConfigError("device", "\"" + device + "\" is not a device", "cpu, gpu or gpu:N, or a comma-separated list "
                     + "(gpu:0,gpu:1) to spread the layers over");
         }

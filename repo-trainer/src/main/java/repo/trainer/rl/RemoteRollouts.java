@@ -27,6 +27,7 @@ import repo.core.text.QwenTokenizer;
 import repo.rewards.judge.ApiKeys;
 import repo.rewards.judge.FailureKind;
 import repo.rewards.judge.OpenAiEndpoint;
+import repo.trainer.common.Checkpoints;
 import repo.trainer.config.OpenAiRolloutSection;
 
 /**
@@ -63,7 +64,6 @@ final class RemoteRollouts implements RolloutEngine {
     private final OpenAiRolloutSection config;
     private final QwenTokenizer tokenizer;
     private final int vocab;
-    private final Set<Long> stopIds; // Qwen3's stop ids in the model's id space
     private final AdapterWriter writer;
     private final OpenAiEndpoint endpoint;
     private final ThreadPoolExecutor pool;
@@ -85,7 +85,6 @@ final class RemoteRollouts implements RolloutEngine {
         this.writer = writer;
         this.endpoint = new OpenAiEndpoint(config.baseUrl(), ApiKeys.read(config.apiKeyEnv(), null, env,
                 "rollout.openai.api_key_env"), config.timeout());
-        this.stopIds = tokenizer.modelIds(SamplingParams.QWEN_STOP_IDS); // after the key check, which names the variable
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(config.concurrency(), config.concurrency(), 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -173,7 +172,7 @@ final class RemoteRollouts implements RolloutEngine {
 
     private static void deleteQuietly(Path dir) {
         try {
-            PeftAdapters.deleteFolder(dir);
+            Checkpoints.deleteTree(dir);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "rollouts: could not delete " + dir + ": " + e.getMessage());
         }
@@ -209,11 +208,14 @@ final class RemoteRollouts implements RolloutEngine {
             throw new IOException("rollout request to " + endpoint.resolve("completions") + " (model '" + served + "') failed: "
                     + reason(r));
         }
-        return parse(prompt, r.body());
+        return parse(prompt, r.body(), tokenizer.modelIds(p.stopTokenIds()));
     }
 
-    /** The generation in a completions reply; a reply without token ids, or with ids out of range, is an IOException. */
-    Generation parse(long[] prompt, String body) throws IOException {
+    /**
+     * The generation in a completions reply, {@code stopIds} the request's stop tokens in the model's id space; a reply
+     * without token ids, or with ids out of range, is an IOException.
+     */
+    Generation parse(long[] prompt, String body, Set<Long> stopIds) throws IOException {
         JsonNode choice;
         try {
             choice = JSON.readTree(body).path("choices").path(0);

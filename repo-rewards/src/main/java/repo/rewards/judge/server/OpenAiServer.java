@@ -136,17 +136,10 @@ public final class OpenAiServer implements AutoCloseable {
             }
         }
 
-        /** Without runtime LoRA loading. */
-        public Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes, int maxQueued,
-                       int maxConnections, Duration headerTimeout, Duration bodyTimeout, String apiKey) {
-            this(host, port, modelName, defaultMaxTokens, maxBodyBytes, maxQueued, maxConnections, headerTimeout, bodyTimeout,
-                    apiKey, false);
-        }
-
         /** The limits of {@link #defaults} with these basics. */
         public Options(String host, int port, String modelName, int defaultMaxTokens, int maxBodyBytes) {
             this(host, port, modelName, defaultMaxTokens, maxBodyBytes, 64, 256, Duration.ofSeconds(10),
-                    Duration.ofSeconds(30), null);
+                    Duration.ofSeconds(30), null, false);
         }
 
         /**
